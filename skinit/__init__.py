@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""skinit: scikit-learn multi-layer perceptrons with first-class initialization."""
+
+from ._mlp import MLPClassifier, MLPRegressor
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["MLPClassifier", "MLPRegressor", "__version__"]

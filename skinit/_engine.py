@@ -1,0 +1,300 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Forward pass, backpropagation and losses of K networks at once.
+
+Every parameter lives in one flat array ``theta`` of shape ``(K, n_params)``:
+row ``k`` is restart ``k``'s parameters packed as scikit-learn packs them for
+L-BFGS (all coefficient matrices raveled, then all intercepts). Per-layer
+arrays are views into it, ``coefs[l]`` of shape ``(K, fan_in, fan_out)`` and
+``intercepts[l]`` of shape ``(K, fan_out)``, so an optimizer updates every
+parameter of every restart with a handful of whole-array operations and a
+single fit is simply ``K = 1``.
+
+The arithmetic mirrors ``sklearn.neural_network`` operation by operation, so
+that with the same starting point the results agree to rounding.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit, xlogy
+
+
+class Layout:
+    """Where each layer's parameters sit in a packed parameter vector.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        Number of units of every layer, input and output included.
+    """
+
+    def __init__(self, layer_units):
+        self.layer_units = list(layer_units)
+        shapes = list(zip(self.layer_units[:-1], self.layer_units[1:]))
+        self.coef_shapes = shapes
+        sizes = [i * o for i, o in shapes] + [o for _, o in shapes]
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        self.n_params = int(bounds[-1])
+        self.n_coef_params = int(bounds[len(shapes)])
+        self._coef_slices = [
+            slice(bounds[i], bounds[i + 1]) for i in range(len(shapes))
+        ]
+        self._intercept_slices = [
+            slice(bounds[len(shapes) + i], bounds[len(shapes) + i + 1])
+            for i in range(len(shapes))
+        ]
+
+    @property
+    def n_layers(self):
+        return len(self.layer_units)
+
+    def views(self, flat):
+        """Per-layer views ``(coefs, intercepts)`` of a ``(K, n_params)`` array."""
+        k = flat.shape[0]
+        coefs = [
+            flat[:, s].reshape(k, *shape)
+            for s, shape in zip(self._coef_slices, self.coef_shapes)
+        ]
+        intercepts = [flat[:, s] for s in self._intercept_slices]
+        return coefs, intercepts
+
+    def pack(self, coefs, intercepts, dtype):
+        """Pack lists of 2-D coefs and 1-D intercepts into a ``(1, n_params)`` row."""
+        return np.concatenate([np.ravel(a) for a in [*coefs, *intercepts]]).astype(
+            dtype, copy=False
+        )[np.newaxis]
+
+    def unpack(self, row):
+        """Lists of independent 2-D coefs and 1-D intercepts from one packed row."""
+        coefs, intercepts = self.views(row[np.newaxis])
+        return [c[0].copy() for c in coefs], [b[0].copy() for b in intercepts]
+
+
+def _relu(a):
+    np.maximum(a, 0, out=a)
+
+
+def _softmax(a):
+    tmp = a - a.max(axis=-1, keepdims=True)
+    np.exp(tmp, out=a)
+    a /= a.sum(axis=-1, keepdims=True)
+
+
+ACTIVATIONS = {
+    "identity": lambda a: None,
+    "exp": lambda a: np.exp(a, out=a),
+    "tanh": lambda a: np.tanh(a, out=a),
+    "logistic": lambda a: expit(a, out=a),
+    "relu": _relu,
+    "softmax": _softmax,
+}
+
+
+def _relu_derivative(a, delta, scratch):
+    np.greater(a, 0, out=scratch)
+    delta *= scratch
+
+
+def _tanh_derivative(a, delta, scratch):
+    np.multiply(a, a, out=scratch)
+    np.subtract(1, scratch, out=scratch)
+    delta *= scratch
+
+
+def _logistic_derivative(a, delta, scratch):
+    delta *= a
+    np.subtract(1, a, out=scratch)
+    delta *= scratch
+
+
+# Each takes the layer's activation output ``a`` and scales the back-propagated
+# signal ``delta`` in place by the activation's derivative (written in terms
+# of the output, as scikit-learn does).
+DERIVATIVES = {
+    "identity": lambda a, delta, scratch: None,
+    "tanh": _tanh_derivative,
+    "logistic": _logistic_derivative,
+    "relu": _relu_derivative,
+}
+
+
+def _sample_mean(values, sample_weight):
+    """Mean over the sample axis (1) of ``(K, n, n_out)`` values."""
+    if sample_weight is None:
+        return values.mean(axis=1)
+    weighted = (values * sample_weight[..., np.newaxis]).sum(axis=1)
+    return weighted / sample_weight.sum(axis=-1)[..., np.newaxis]
+
+
+def data_loss(loss, y_true, y_pred, sample_weight=None):
+    """Loss of each network, without the penalty: an array of shape ``(K,)``.
+
+    Parameters
+    ----------
+    loss : {"log_loss", "binary_log_loss", "squared_error", "poisson"}
+    y_true, y_pred : ndarray of shape (K, n_samples, n_outputs)
+    sample_weight : ndarray of shape (K, n_samples) or (n_samples,), default=None
+    """
+    if loss in ("log_loss", "binary_log_loss"):
+        eps = np.finfo(y_pred.dtype).eps
+        y_prob = np.clip(y_pred, eps, 1 - eps)
+        values = xlogy(y_true, y_prob)
+        if loss == "binary_log_loss":
+            values += xlogy(1 - y_true, 1 - y_prob)
+        return -_sample_mean(values, sample_weight).sum(axis=-1)
+    if loss == "squared_error":
+        return 0.5 * _sample_mean((y_true - y_pred) ** 2, sample_weight).mean(axis=-1)
+    values = xlogy(y_true, y_true / y_pred) - y_true + y_pred  # poisson
+    return _sample_mean(values, sample_weight).sum(axis=-1)
+
+
+def _matmul(a, w, out):
+    """``a @ w`` for a dense or sparse ``a`` shared by all networks or per network.
+
+    ``a`` is a 2-D array or sparse matrix (the same input for every network),
+    a 3-D array ``(K, n, fan_in)`` or a list of K sparse matrices.
+    """
+    if isinstance(a, np.ndarray):
+        return np.matmul(a, w, out=out)
+    for k in range(w.shape[0]):
+        a_k = a[k] if isinstance(a, list) else a
+        out[k] = a_k @ w[k]
+    return out
+
+
+def _matmul_transposed(a, delta, out):
+    """``a.T @ delta`` for the inputs ``a`` accepted by :func:`_matmul`."""
+    if isinstance(a, np.ndarray):
+        return np.matmul(np.swapaxes(a, -1, -2), delta, out=out)
+    for k in range(delta.shape[0]):
+        a_k = a[k] if isinstance(a, list) else a
+        out[k] = a_k.T @ delta[k]
+    return out
+
+
+def forward(coefs, intercepts, X, activation, out_activation, activations=None):
+    """Outputs of every layer of K networks on ``X``.
+
+    Parameters
+    ----------
+    coefs, intercepts : lists of ndarray
+        Views of shape ``(K, fan_in, fan_out)`` and ``(K, fan_out)``.
+    X : ndarray or sparse matrix or list of sparse matrices
+        Input, shared by all networks (2-D) or one per network.
+    activation, out_activation : str
+        Names in ``ACTIVATIONS`` of the hidden and the output activation.
+    activations : list of ndarray, default=None
+        Preallocated outputs ``(K, n_samples, units)`` of layers 1..L-1; new
+        arrays are allocated when None.
+
+    Returns
+    -------
+    activations : list
+        ``[X, hidden_1, ..., output]``.
+    """
+    n_samples = X[0].shape[0] if isinstance(X, list) else X.shape[0]
+    if activations is None:
+        activations = [
+            np.empty((w.shape[0], n_samples, w.shape[2]), dtype=w.dtype)
+            for w in coefs
+        ]
+    out = [X]
+    last = len(coefs) - 1
+    for i, (w, b) in enumerate(zip(coefs, intercepts)):
+        a = _matmul(out[-1], w, activations[i])
+        a += b[:, np.newaxis, :]
+        ACTIVATIONS[out_activation if i == last else activation](a)
+        out.append(a)
+    return out
+
+
+class Workspace:
+    """Buffers for one forward and backward pass of K networks on n samples."""
+
+    def __init__(self, layout, n_networks, n_samples, dtype):
+        units = layout.layer_units[1:]
+        shape = (n_networks, n_samples)
+        self.activations = [np.empty((*shape, u), dtype=dtype) for u in units]
+        self.deltas = [np.empty((*shape, u), dtype=dtype) for u in units]
+        self.scratch = [np.empty((*shape, u), dtype=dtype) for u in units]
+
+
+class Objective:
+    """Penalized loss of K networks of one architecture, and its gradient.
+
+    Parameters
+    ----------
+    layout : Layout
+    alpha : float
+        Strength of the L2 penalty.
+    loss : str
+        Name of the data loss (see :func:`data_loss`).
+    activation, out_activation : str
+        Names of the hidden and output activations.
+    """
+
+    def __init__(self, layout, *, alpha, loss, activation, out_activation):
+        self.layout = layout
+        self.alpha = alpha
+        self.loss = loss
+        self.activation = activation
+        self.out_activation = out_activation
+
+    def predict(self, theta, X):
+        """Output layer of the K networks on ``X``: ``(K, n_samples, n_outputs)``."""
+        coefs, intercepts = self.layout.views(theta)
+        return forward(coefs, intercepts, X, self.activation, self.out_activation)[-1]
+
+    def loss_grad(self, theta, grad, X, y, sample_weight, workspace):
+        """Loss of K networks on a batch, with the gradient written in place.
+
+        Parameters
+        ----------
+        theta : ndarray of shape (K, n_params)
+            Parameters of the K networks.
+        grad : ndarray of shape (K, n_params)
+            Overwritten with the gradient of each network's loss.
+        X : ndarray or sparse matrix or list of sparse matrices
+            The batch: shared by all networks (2-D) or one per network.
+        y : ndarray of shape (n_samples, n_outputs) or (K, n_samples, n_outputs)
+        sample_weight : ndarray of shape (n_samples,) or (K, n_samples), or None
+        workspace : Workspace
+            Buffers sized for this batch.
+
+        Returns
+        -------
+        loss : ndarray of shape (K,)
+        """
+        layout, alpha, activation = self.layout, self.alpha, self.activation
+        coefs, intercepts = layout.views(theta)
+        coef_grads, intercept_grads = layout.views(grad)
+        acts = forward(
+            coefs, intercepts, X, activation, self.out_activation, workspace.activations
+        )
+        if sample_weight is None:
+            sw_sum = acts[1].shape[1]
+        else:
+            sw_sum = np.broadcast_to(sample_weight.sum(axis=-1), theta.shape[:1])
+        # (1, 1) or (K, 1): divides per-network gradients with broadcasting
+        sw_col = np.reshape(sw_sum, (-1, 1))
+
+        y_pred = acts[-1]
+        y_true = np.broadcast_to(y, y_pred.shape)
+        values = data_loss(self.loss, y_true, y_pred, sample_weight)
+        coef_part = theta[:, : layout.n_coef_params]
+        values += 0.5 * alpha * np.einsum("kp,kp->k", coef_part, coef_part) / sw_sum
+
+        deltas = workspace.deltas
+        last = layout.n_layers - 2
+        np.subtract(y_pred, y_true, out=deltas[last])
+        if sample_weight is not None:
+            deltas[last] *= sample_weight[..., np.newaxis]
+        for i in range(last, -1, -1):
+            _matmul_transposed(acts[i], deltas[i], out=coef_grads[i])
+            coef_grads[i] += alpha * coefs[i]
+            coef_grads[i] /= sw_col[..., np.newaxis]
+            np.sum(deltas[i], axis=1, out=intercept_grads[i])
+            intercept_grads[i] /= sw_col
+            if i > 0:
+                np.matmul(deltas[i], np.swapaxes(coefs[i], 1, 2), out=deltas[i - 1])
+                DERIVATIVES[activation](acts[i], deltas[i - 1], workspace.scratch[i - 1])
+        return values

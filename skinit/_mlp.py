@@ -1,0 +1,1060 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Multi-layer perceptron estimators: parameters, validation and fit glue."""
+
+import contextlib
+import warnings
+from abc import ABC, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._engine import Layout, Objective
+from ._init import sklearn_init
+from ._solvers import (
+    AdamOptimizer,
+    Progress,
+    SGDOptimizer,
+    StochasticSettings,
+    fit_lbfgs,
+    fit_stochastic,
+)
+from .utils._sklearn import (
+    Interval,
+    Options,
+    StrOptions,
+    _check_partial_fit_first_call,
+    _check_sample_weight,
+    _fit_context,
+)
+
+_STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+@contextlib.contextmanager
+def _restore_on_error(estimator):
+    """Leave the estimator as it was if fitting fails half-way."""
+    saved = estimator.__dict__.copy()
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved)
+        raise
+
+
+class BaseMultilayerPerceptron(BaseEstimator, ABC):
+    """Base class for MLP classification and regression.
+
+    Warning: This class should not be used directly.
+    Use derived classes instead.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        solver,
+        alpha,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        loss,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        beta_1,
+        beta_2,
+        epsilon,
+        n_iter_no_change,
+        max_fun,
+    ):
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    # -- fitting ---------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and target(s) y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels in classification, real numbers in
+            regression).
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            Returns a trained MLP model.
+        """
+        with _restore_on_error(self):
+            return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if not hasattr(sizes, "__iter__"):
+            sizes = [sizes]
+        sizes = list(sizes)
+        if np.any(np.array(sizes) <= 0):
+            raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
+        return sizes
+
+    def _out_activation(self):
+        if not is_classifier(self):
+            return "exp" if self.loss == "poisson" else "identity"
+        if self._label_binarizer.y_type_ == "multiclass":
+            return "softmax"
+        return "logistic"
+
+    def _objective(self, layout):
+        loss = self.loss
+        if loss == "log_loss" and self.out_activation_ == "logistic":
+            loss = "binary_log_loss"
+        return Objective(
+            layout,
+            alpha=self.alpha,
+            loss=loss,
+            activation=self.activation,
+            out_activation=self.out_activation_,
+        )
+
+    def _fit(self, X, y, sample_weight, incremental):
+        hidden_layer_sizes = self._hidden_layer_sizes()
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, y = self._validate_input(X, y, incremental, reset=first_pass)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+        if y.ndim == 1:
+            y = y.reshape((-1, 1))
+        self.n_outputs_ = y.shape[1]
+        layout = Layout([X.shape[1], *hidden_layer_sizes, self.n_outputs_])
+        random_state = check_random_state(self.random_state)
+
+        if first_pass:
+            self.n_layers_ = layout.n_layers
+            self.out_activation_ = self._out_activation()
+            self.t_ = 0
+            theta = sklearn_init(layout, self.activation, random_state, X.dtype)
+        else:
+            shapes = [c.shape for c in self.coefs_]
+            if shapes != layout.coef_shapes:
+                raise ValueError(
+                    "The network fitted before has layers of shapes "
+                    f"{shapes}; with hidden_layer_sizes={self.hidden_layer_sizes} "
+                    f"and this data they would be {layout.coef_shapes}. "
+                    "Set warm_start=False or keep the architecture."
+                )
+            theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        objective = self._objective(layout)
+        if sp.issparse(X) and X.format == "csc":
+            X = X.tocsr()
+
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(objective, theta, X, y, sample_weight)
+        else:
+            self._fit_stochastic(
+                objective, theta, X, y, sample_weight, random_state, first_pass,
+                incremental,
+            )
+        return self
+
+    def _set_params_from(self, layout, theta):
+        if not np.isfinite(theta).all():
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may "
+                "contain large values and need to be preprocessed."
+            )
+        self.coefs_, self.intercepts_ = layout.unpack(theta[0])
+
+    def _fit_lbfgs(self, objective, theta, X, y, sample_weight):
+        theta, losses, n_iter = fit_lbfgs(
+            objective,
+            theta,
+            X,
+            y.astype(X.dtype),
+            sample_weight,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            verbose=self.verbose,
+        )
+        self._set_params_from(objective.layout, theta)
+        self.n_iter_ = int(n_iter[0])
+        self.loss_ = float(losses[0])
+
+    def _progress(self, theta, first_pass):
+        """A fresh training history, or the one of the model being continued."""
+        if first_pass or not hasattr(self, "loss_curve_"):
+            return Progress(
+                best_loss=None if self.early_stopping else np.inf,
+                validation_scores=[] if self.early_stopping else None,
+                best_validation_score=-np.inf if self.early_stopping else None,
+                best_params=theta.copy(),
+                t=self.t_,
+            )
+        return Progress(
+            loss_curve=list(self.loss_curve_),
+            best_loss=self.best_loss_,
+            no_improvement_count=self._no_improvement_count,
+            validation_scores=(
+                None
+                if self.validation_scores_ is None
+                else list(self.validation_scores_)
+            ),
+            best_validation_score=self.best_validation_score_,
+            best_params=getattr(self, "_best_params", theta).copy(),
+            t=self.t_,
+        )
+
+    def _new_optimizer(self, shape, dtype):
+        if self.solver == "sgd":
+            return SGDOptimizer(
+                shape,
+                dtype,
+                self.learning_rate_init,
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+            )
+        return AdamOptimizer(
+            shape, dtype, self.learning_rate_init, self.beta_1, self.beta_2,
+            self.epsilon,
+        )
+
+    def _validation_split(self, X, y, random_state):
+        """Rows to train on and held-out rows, drawn as scikit-learn draws them."""
+        stratify = y if is_classifier(self) and self.n_outputs_ == 1 else None
+        train_idx, val_idx = train_test_split(
+            np.arange(X.shape[0]),
+            random_state=random_state,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        if val_idx.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        return train_idx, val_idx
+
+    def _fit_stochastic(
+        self, objective, theta, X, y, sample_weight, random_state, first_pass,
+        incremental,
+    ):
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = self._new_optimizer(theta.shape, theta.dtype)
+        progress = self._progress(theta, first_pass)
+        progress.n_iter = 0
+
+        sample_idx = score = None
+        if self.early_stopping:
+            train_idx, val_idx = self._validation_split(X, y, random_state)
+            sample_idx = train_idx[np.newaxis]
+            X_val = X[val_idx]
+            y_val = y[val_idx]
+            if is_classifier(self):
+                y_val = self._label_binarizer.inverse_transform(y_val)
+            sw_val = None if sample_weight is None else sample_weight[val_idx]
+
+            def score(k, params):
+                return self._score_output(
+                    objective.predict(params, X_val)[0], y_val, sw_val
+                )
+
+        n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
+        if self.batch_size == "auto":
+            batch_size = min(200, n_train)
+        else:
+            if self.batch_size > n_train:
+                warnings.warn(
+                    "Got `batch_size` less than 1 or larger than "
+                    "sample size. It is going to be clipped"
+                )
+            batch_size = int(np.clip(self.batch_size, 1, n_train))
+
+        settings = StochasticSettings(
+            max_iter=self.max_iter,
+            batch_size=batch_size,
+            shuffle=self.shuffle,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            verbose=self.verbose,
+            early_stopping=self.early_stopping,
+            incremental=incremental,
+        )
+        theta = fit_stochastic(
+            objective,
+            theta,
+            self._optimizer,
+            [progress],
+            X,
+            y.astype(X.dtype),
+            sample_weight,
+            settings,
+            random_states=[random_state],
+            sample_idx=sample_idx,
+            score=score,
+        )
+        if progress.diverged_at:
+            raise ValueError(
+                f"Training diverged: the loss became non-finite at iteration "
+                f"{progress.diverged_at}. Scale the input data (for example with "
+                "StandardScaler) or lower learning_rate_init "
+                f"(={self.learning_rate_init})."
+            )
+        self._set_params_from(objective.layout, theta)
+        self.n_iter_ = progress.n_iter
+        self.t_ = progress.t
+        self.loss_ = progress.loss
+        self.loss_curve_ = progress.loss_curve
+        self.best_loss_ = progress.best_loss
+        self.validation_scores_ = progress.validation_scores
+        self.best_validation_score_ = progress.best_validation_score
+        self._no_improvement_count = progress.no_improvement_count
+        self._best_params = progress.best_params
+
+    # -- prediction ------------------------------------------------------------
+
+    def _forward_pass_fast(self, X, check_input=True):
+        """Output of the network: predicted values or class probabilities."""
+        if check_input:
+            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        layout = Layout([c.shape[0] for c in self.coefs_] + [self.n_outputs_])
+        dtype = np.result_type(X.dtype, *self.coefs_)
+        theta = layout.pack(self.coefs_, self.intercepts_, dtype)
+        return self._objective(layout).predict(theta, X)[0]
+
+    def _score_output(self, output, y, sample_weight):
+        """Validation score of a network's raw output, as in ``_score``."""
+        if not np.isfinite(output).all():
+            return np.nan
+        y_pred = self._output_to_prediction(output)
+        return self._score_function(y, y_pred, sample_weight=sample_weight)
+
+    def _score(self, X, y, sample_weight=None):
+        return self._score_output(
+            self._forward_pass_fast(X, check_input=False), y, sample_weight
+        )
+
+    def _check_solver(self):
+        if self.solver not in _STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. "
+                "%s is not stochastic." % self.solver
+            )
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+_PARAMETERS_DOC = """
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element represents the number of neurons in the ith
+        hidden layer.
+
+    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
+        Activation function for the hidden layer.
+
+        - 'identity', no-op activation, useful to implement linear bottleneck,
+          returns f(x) = x
+        - 'logistic', the logistic sigmoid function,
+          returns f(x) = 1 / (1 + exp(-x)).
+        - 'tanh', the hyperbolic tan function, returns f(x) = tanh(x).
+        - 'relu', the rectified linear unit function, returns f(x) = max(0, x)
+
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        The solver for weight optimization.
+
+        - 'lbfgs' is an optimizer in the family of quasi-Newton methods
+          (scipy's L-BFGS-B).
+        - 'sgd' refers to stochastic gradient descent.
+        - 'adam' refers to a stochastic gradient-based optimizer proposed
+          by Kingma, Diederik, and Jimmy Ba.
+
+    alpha : float, default=0.0001
+        Strength of the L2 regularization term. The L2 regularization term
+        is divided by the sample size when added to the loss.
+
+    batch_size : int, default='auto'
+        Size of minibatches for stochastic optimizers.
+        If the solver is 'lbfgs', the model will not use minibatch.
+        When set to "auto", `batch_size=min(200, n_samples)`.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Learning rate schedule for weight updates. Only used when
+        ``solver='sgd'``.
+
+        - 'constant' is a constant learning rate given by 'learning_rate_init'.
+        - 'invscaling' gradually decreases the learning rate after each epoch:
+          ``learning_rate_init / pow(t + 1, power_t)`` with ``t`` the number of
+          samples seen so far.
+        - 'adaptive' keeps the learning rate constant as long as training
+          loss keeps decreasing. Each time `n_iter_no_change` consecutive
+          epochs fail to decrease training loss by at least tol, or fail to
+          increase validation score by at least tol if 'early_stopping' is on,
+          the current learning rate is divided by 5.
+
+    learning_rate_init : float, default=0.001
+        The initial learning rate used. It controls the step-size
+        in updating the weights. Only used when solver='sgd' or 'adam'.
+
+    power_t : float, default=0.5
+        The exponent for inverse scaling learning rate. Only used when
+        solver='sgd' and learning_rate='invscaling'.
+
+    max_iter : int, default=200
+        Maximum number of iterations. The solver iterates until convergence
+        (determined by 'tol') or this number of iterations. For stochastic
+        solvers ('sgd', 'adam'), this is the number of epochs (how many times
+        each data point is used), not the number of gradient steps.
+
+    shuffle : bool, default=True
+        Whether to shuffle samples in each iteration. Only used when
+        solver='sgd' or 'adam'.
+
+    random_state : int, RandomState instance, default=None
+        Determines random number generation for weights and bias
+        initialization, train-test split if early stopping is used, and batch
+        sampling when solver='sgd' or 'adam'. The draws are the ones
+        scikit-learn makes, in the same order, so an int gives the model
+        scikit-learn gives. Pass an int for reproducible results across
+        multiple function calls. See :term:`Glossary <random_state>`.
+
+    tol : float, default=1e-4
+        Tolerance for the optimization. When the loss or score is not improving
+        by at least ``tol`` for ``n_iter_no_change`` consecutive iterations,
+        unless ``learning_rate`` is set to 'adaptive', convergence is
+        considered to be reached and training stops.
+
+    verbose : bool, default=False
+        Whether to print progress messages to stdout.
+
+    warm_start : bool, default=False
+        When set to True, reuse the solution of the previous
+        call to fit as initialization, otherwise, just erase the
+        previous solution. See :term:`the Glossary <warm_start>`.
+
+    momentum : float, default=0.9
+        Momentum for gradient descent update. Should be between 0 and 1. Only
+        used when solver='sgd'.
+
+    nesterovs_momentum : bool, default=True
+        Whether to use Nesterov's momentum. Only used when solver='sgd' and
+        momentum > 0.
+
+    early_stopping : bool, default=False
+        Whether to use early stopping to terminate training when validation
+        score is not improving. If set to True, ``validation_fraction`` of the
+        training data is set aside as validation and training stops when the
+        validation score does not improve by at least ``tol`` for
+        ``n_iter_no_change`` consecutive epochs; the parameters with the best
+        validation score are kept. The split is stratified for single-output
+        classification. Only effective when solver='sgd' or 'adam'.
+
+    validation_fraction : float, default=0.1
+        The proportion of training data to set aside as validation set for
+        early stopping. Must be between 0 and 1.
+        Only used if early_stopping is True.
+
+    beta_1 : float, default=0.9
+        Exponential decay rate for estimates of first moment vector in adam,
+        should be in [0, 1). Only used when solver='adam'.
+
+    beta_2 : float, default=0.999
+        Exponential decay rate for estimates of second moment vector in adam,
+        should be in [0, 1). Only used when solver='adam'.
+
+    epsilon : float, default=1e-8
+        Value for numerical stability in adam. Only used when solver='adam'.
+
+    n_iter_no_change : int, default=10
+        Maximum number of epochs to not meet ``tol`` improvement.
+        Only effective when solver='sgd' or 'adam'.
+
+    max_fun : int, default=15000
+        Only used when solver='lbfgs'. Maximum number of loss function calls.
+        The solver iterates until convergence (determined by 'tol'), number
+        of iterations reaches max_iter, or this number of loss function calls.
+"""
+
+_ATTRIBUTES_DOC = """
+    loss_ : float
+        The current loss computed with the loss function.
+
+    best_loss_ : float or None
+        The minimum loss reached by the solver throughout fitting.
+        If `early_stopping=True`, this attribute is set to `None`. Refer to
+        the `best_validation_score_` fitted attribute instead. Only set by the
+        stochastic solvers.
+
+    loss_curve_ : list of shape (`n_iter_`,)
+        The ith element in the list represents the loss at the ith iteration.
+        Only set by the stochastic solvers.
+
+    validation_scores_ : list of shape (`n_iter_`,) or None
+        The score ({score}) at each iteration on the held-out validation set.
+        Only available if `early_stopping=True`, otherwise None.
+
+    best_validation_score_ : float or None
+        The best validation score ({score}). Only available if
+        `early_stopping=True`, otherwise None.
+
+    t_ : int
+        The number of training samples seen by the solver during fitting.
+
+    coefs_ : list of shape (n_layers - 1,)
+        The ith element in the list represents the weight matrix corresponding
+        to layer i, of shape (fan_in, fan_out).
+
+    intercepts_ : list of shape (n_layers - 1,)
+        The ith element in the list represents the bias vector corresponding to
+        layer i + 1.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    n_iter_ : int
+        The number of iterations the solver ran in the last call to fit
+        (epochs for the stochastic solvers).
+
+    n_layers_ : int
+        Number of layers.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    out_activation_ : str
+        Name of the output activation function.
+"""
+
+_NOTES_DOC = """
+    The arithmetic follows scikit-learn's estimator of the same name operation
+    by operation, so that with the same ``random_state`` the fitted models agree
+    to rounding. Unlike scikit-learn, training stops with an error naming the
+    epoch as soon as the loss becomes non-finite, and an estimator whose fit
+    fails is left as it was before the call.
+
+    The stochastic solvers update all parameters in place in one packed array
+    and compute the data loss of each minibatch at the cost of the output
+    layer only, which makes them faster than scikit-learn's at the same work.
+"""
+
+_REFERENCES_DOC = """
+    Glorot, Xavier, and Yoshua Bengio. "Understanding the difficulty of
+    training deep feedforward neural networks." AISTATS, 2010.
+
+    :arxiv:`Kingma, Diederik, and Jimmy Ba (2014) "Adam: A method for
+    stochastic optimization." <1412.6980>`
+"""
+
+
+class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
+    __doc__ = f"""Multi-layer Perceptron classifier.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
+    the same parameters, attributes and results. It optimizes the log-loss
+    function using LBFGS or stochastic gradient descent.
+
+    Parameters
+    ----------
+{_PARAMETERS_DOC}
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray of shape (n_classes,)
+        Class labels for each output.
+{_ATTRIBUTES_DOC.format(score="accuracy")}
+    See Also
+    --------
+    MLPRegressor : Multi-layer Perceptron regressor.
+    sklearn.neural_network.MLPClassifier : The estimator this one reproduces.
+
+    Notes
+    -----
+{_NOTES_DOC}
+    References
+    ----------
+{_REFERENCES_DOC}
+    Examples
+    --------
+    >>> from skinit import MLPClassifier
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.model_selection import train_test_split
+    >>> X, y = make_classification(n_samples=100, random_state=1)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y,
+    ...                                                     random_state=1)
+    >>> clf = MLPClassifier(random_state=1, max_iter=300).fit(X_train, y_train)
+    >>> clf.predict_proba(X_test[:1]).round(3)
+    array([[0.038, 0.962]])
+    >>> clf.predict(X_test[:5, :])
+    array([1, 0, 1, 0, 1])
+    >>> clf.score(X_test, y_test)
+    0.8...
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            loss="log_loss",
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+
+    _score_function = staticmethod(accuracy_score)
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = LabelBinarizer()
+            self._label_binarizer.fit(y)
+            self.classes_ = self._label_binarizer.classes_
+        else:
+            classes = unique_labels(y)
+            if self.warm_start:
+                if set(classes) != set(self.classes_):
+                    raise ValueError(
+                        "warm_start can only be used where `y` has the same "
+                        "classes as in the previous call to fit. Previously "
+                        f"got {self.classes_}, `y` has {classes}"
+                    )
+            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+                raise ValueError(
+                    "`y` has classes not in `self.classes_`. "
+                    f"`self.classes_` has {self.classes_}. 'y' has {classes}."
+                )
+        y = self._label_binarizer.transform(y).astype(bool)
+        return X, y
+
+    def _output_to_prediction(self, output):
+        if self.n_outputs_ == 1:
+            output = output.ravel()
+        return self._label_binarizer.inverse_transform(output)
+
+    def predict(self, X):
+        """Predict using the multi-layer perceptron classifier.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray, shape (n_samples,) or (n_samples, n_classes)
+            The predicted classes.
+        """
+        check_is_fitted(self)
+        return self._output_to_prediction(self._forward_pass_fast(X))
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with a single iteration over the given data.
+
+        As scikit-learn does, every call draws its shuffling from
+        ``random_state`` afresh: with an int ``random_state``, each call
+        shuffles its data the same way.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        y : array-like of shape (n_samples,)
+            The target values.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        classes : array of shape (n_classes,), default=None
+            Classes across all calls to partial_fit.
+            Can be obtained via `np.unique(y_all)`, where y_all is the
+            target vector of the entire dataset.
+            This argument is required for the first call to partial_fit
+            and can be omitted in the subsequent calls.
+            Note that y doesn't need to contain all labels in `classes`.
+
+        Returns
+        -------
+        self : object
+            Trained MLP model.
+        """
+        with _restore_on_error(self):
+            if _check_partial_fit_first_call(self, classes):
+                self._label_binarizer = LabelBinarizer()
+                if type_of_target(y).startswith("multilabel"):
+                    self._label_binarizer.fit(y)
+                else:
+                    self._label_binarizer.fit(classes)
+            return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+
+    def predict_log_proba(self, X):
+        """Return the log of probability estimates.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_y_prob : ndarray of shape (n_samples, n_classes)
+            The predicted log-probability of the sample for each class
+            in the model, where classes are ordered as they are in
+            `self.classes_`. Equivalent to `log(predict_proba(X))`.
+        """
+        y_prob = self.predict_proba(X)
+        return np.log(y_prob, out=y_prob)
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y_prob : ndarray of shape (n_samples, n_classes)
+            The predicted probability of the sample for each class in the
+            model, where classes are ordered as they are in `self.classes_`.
+        """
+        check_is_fitted(self)
+        y_pred = self._forward_pass_fast(X)
+        if self.n_outputs_ == 1:
+            y_pred = y_pred.ravel()
+        if y_pred.ndim == 1:
+            return np.vstack([1 - y_pred, y_pred]).T
+        return y_pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
+    __doc__ = f"""Multi-layer Perceptron regressor.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
+    the same parameters, attributes and results. It optimizes the squared
+    error or the Poisson deviance using LBFGS or stochastic gradient descent.
+
+    Parameters
+    ----------
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        The loss function to use when training the weights. "squared_error"
+        and "poisson" implement half the squared error and half the Poisson
+        deviance. The "poisson" loss uses a log link (an exponential output
+        activation) and requires ``y >= 0``.
+{_PARAMETERS_DOC}
+    Attributes
+    ----------
+{_ATTRIBUTES_DOC.format(score="R2")}
+    See Also
+    --------
+    MLPClassifier : Multi-layer Perceptron classifier.
+    sklearn.neural_network.MLPRegressor : The estimator this one reproduces.
+
+    Notes
+    -----
+{_NOTES_DOC}
+    References
+    ----------
+{_REFERENCES_DOC}
+    Examples
+    --------
+    >>> from skinit import MLPRegressor
+    >>> from sklearn.datasets import make_regression
+    >>> from sklearn.model_selection import train_test_split
+    >>> X, y = make_regression(n_samples=200, n_features=20, random_state=1)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y,
+    ...                                                     random_state=1)
+    >>> regr = MLPRegressor(random_state=1, max_iter=2000, tol=0.1)
+    >>> regr.fit(X_train, y_train)
+    MLPRegressor(max_iter=2000, random_state=1, tol=0.1)
+    >>> regr.predict(X_test[:2]).round(1)
+    array([  28.9, -290.1])
+    >>> round(regr.score(X_test, y_test), 2)
+    0.98
+    """
+
+    _parameter_constraints: dict = {
+        **BaseMultilayerPerceptron._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            loss=loss,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+
+    _score_function = staticmethod(r2_score)
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError(
+                "loss='poisson' requires non-negative targets y, got a minimum "
+                f"of {np.min(y)}."
+            )
+        return X, y
+
+    def _output_to_prediction(self, output):
+        return output.ravel() if output.shape[1] == 1 else output
+
+    def predict(self, X):
+        """Predict using the multi-layer perceptron model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples, n_outputs)
+            The predicted values.
+        """
+        check_is_fitted(self)
+        return self._output_to_prediction(self._forward_pass_fast(X))
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with a single iteration over the given data.
+
+        As scikit-learn does, every call draws its shuffling from
+        ``random_state`` afresh: with an int ``random_state``, each call
+        shuffles its data the same way.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        y : ndarray of shape (n_samples,)
+            The target values.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            Trained MLP model.
+        """
+        with _restore_on_error(self):
+            return self._fit(X, y, sample_weight=sample_weight, incremental=True)

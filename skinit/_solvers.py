@@ -1,0 +1,389 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Training loops: sgd and adam over the restart axis, L-BFGS through scipy.
+
+The update rules are scikit-learn's (``sklearn/neural_network/
+_stochastic_optimizers.py``), rewritten to work in place on the packed
+``(K, n_params)`` parameter array: one pass of a few whole-array operations
+per update instead of a list of per-layer temporaries.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import gen_batches
+
+from ._engine import Workspace
+from .utils._sklearn import _check_optimize_result, _get_additional_lbfgs_options_dict
+
+
+class SGDOptimizer:
+    """Stochastic gradient descent with (Nesterov) momentum, in place.
+
+    ``learning_rate`` holds one rate per network, as the 'adaptive' schedule
+    lowers each network's rate on its own.
+    """
+
+    def __init__(
+        self, shape, dtype, learning_rate_init, lr_schedule, momentum, nesterov, power_t
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = np.full(shape[0], float(learning_rate_init))
+        self.lr_schedule = lr_schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocities = np.zeros(shape, dtype=dtype)
+        self._allocate()
+
+    def _allocate(self):
+        self._scaled_grad = np.empty_like(self.velocities)
+        self._step = np.empty_like(self.velocities) if self.nesterov else None
+
+    def update(self, theta, grad):
+        np.multiply(grad, self.learning_rate[:, np.newaxis], out=self._scaled_grad)
+        self.velocities *= self.momentum
+        self.velocities -= self._scaled_grad
+        if self.nesterov:
+            np.multiply(self.velocities, self.momentum, out=self._step)
+            self._step -= self._scaled_grad
+            theta += self._step
+        else:
+            theta += self.velocities
+
+    def iteration_ends(self, time_step):
+        if self.lr_schedule == "invscaling":
+            self.learning_rate[:] = (
+                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            )
+
+    def trigger_stopping(self, k, msg, verbose):
+        """Whether network ``k`` stops; 'adaptive' first lowers its rate."""
+        if self.lr_schedule != "adaptive":
+            if verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.learning_rate[k] <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate[k] /= 5.0
+        if verbose:
+            print(msg + " Setting learning rate to %f" % self.learning_rate[k])
+        return False
+
+    def keep(self, rows):
+        """Drop the state of networks that left the batch."""
+        self.learning_rate = self.learning_rate[rows]
+        self.velocities = self.velocities[rows]
+        self._allocate()
+
+
+class AdamOptimizer:
+    """Adam (Kingma & Ba, 2014), in place, with scikit-learn's arithmetic."""
+
+    def __init__(self, shape, dtype, learning_rate_init, beta_1, beta_2, epsilon):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = learning_rate_init
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.ms = np.zeros(shape, dtype=dtype)
+        self.vs = np.zeros(shape, dtype=dtype)
+        self._allocate()
+
+    def _allocate(self):
+        self._tmp = np.empty_like(self.ms)
+        self._step = np.empty_like(self.ms)
+
+    def update(self, theta, grad):
+        self.t += 1
+        tmp, step = self._tmp, self._step
+        self.ms *= self.beta_1
+        np.multiply(grad, 1 - self.beta_1, out=tmp)
+        self.ms += tmp
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1 - self.beta_2
+        self.vs *= self.beta_2
+        self.vs += tmp
+        self.learning_rate = (
+            self.learning_rate_init
+            * np.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        np.sqrt(self.vs, out=tmp)
+        tmp += self.epsilon
+        np.multiply(self.ms, -self.learning_rate, out=step)
+        step /= tmp
+        theta += step
+
+    def iteration_ends(self, time_step):
+        pass
+
+    def trigger_stopping(self, k, msg, verbose):
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+    def keep(self, rows):
+        self.ms = self.ms[rows]
+        self.vs = self.vs[rows]
+        self._allocate()
+
+
+@dataclass
+class Progress:
+    """Training history of one network, carried over by warm starts."""
+
+    loss_curve: list = field(default_factory=list)
+    best_loss: float | None = np.inf
+    no_improvement_count: int = 0
+    validation_scores: list | None = None
+    best_validation_score: float | None = None
+    best_params: np.ndarray | None = None
+    n_iter: int = 0
+    t: int = 0
+    loss: float = np.nan
+    diverged_at: int = 0  # 1-based epoch of the first non-finite loss, 0 if none
+
+
+@dataclass
+class StochasticSettings:
+    """The estimator's settings that drive the stochastic loop."""
+
+    max_iter: int
+    batch_size: int
+    shuffle: bool
+    tol: float
+    n_iter_no_change: float
+    verbose: bool
+    early_stopping: bool
+    incremental: bool
+
+
+def _gather(X, y, sample_weight, sample_idx, batch, workspace):
+    """The batch of every network: a shared slice, or rows picked per network."""
+    if sample_idx is None:
+        sw = None if sample_weight is None else sample_weight[batch]
+        return X[batch], y[batch], sw
+    ids = sample_idx[:, batch]
+    if sp.issparse(X):
+        X_batch = [X[row] for row in ids]
+    else:
+        X_batch = np.take(X, ids, axis=0, out=workspace.X)
+    y_batch = np.take(y, ids, axis=0, out=workspace.y)
+    sw = None if sample_weight is None else sample_weight[ids]
+    return X_batch, y_batch, sw
+
+
+def fit_stochastic(
+    objective,
+    theta,
+    optimizer,
+    progress,
+    X,
+    y,
+    sample_weight,
+    settings,
+    *,
+    random_states,
+    sample_idx=None,
+    score=None,
+):
+    """Train K networks with sgd or adam until each converges or stops.
+
+    Parameters
+    ----------
+    objective : Objective
+    theta : ndarray of shape (K, n_params)
+        Starting parameters; not modified.
+    optimizer : SGDOptimizer or AdamOptimizer
+        State for the K networks; updated.
+    progress : list of Progress
+        One per network; updated.
+    X, y, sample_weight :
+        The training data (``y`` as a 2-D float array).
+    settings : StochasticSettings
+    random_states : list of RandomState
+        One per network, for its shuffling.
+    sample_idx : ndarray of shape (K, n_train), default=None
+        Rows of X each network trains on; None means all rows, in order.
+    score : callable, default=None
+        ``score(k, params)``: validation score of network ``k`` with
+        parameters ``params`` of shape ``(1, n_params)``, for early stopping.
+
+    Returns
+    -------
+    theta : ndarray of shape (K, n_params)
+        Final parameters (the best validated ones with early stopping).
+    """
+    s = settings
+    n_networks = theta.shape[0]
+    final = np.empty_like(theta)
+    theta = theta.copy()
+    grad = np.empty_like(theta)
+    active = np.arange(n_networks)
+    if s.shuffle and sample_idx is None:
+        sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
+    n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
+    workspaces = {}
+    n_unconverged = 0
+
+    def workspace(n):
+        if n not in workspaces:
+            ws = Workspace(objective.layout, len(active), n, theta.dtype)
+            if sample_idx is not None:
+                ws.X = None if sp.issparse(X) else np.empty(
+                    (len(active), n, X.shape[1]), dtype=X.dtype
+                )
+                ws.y = np.empty((len(active), n, y.shape[1]), dtype=y.dtype)
+            workspaces[n] = ws
+        return workspaces[n]
+
+    try:
+        for _ in range(s.max_iter):
+            if s.shuffle:
+                for j, k in enumerate(active):
+                    perm = np.arange(n_train)
+                    random_states[k].shuffle(perm)
+                    sample_idx[j] = sample_idx[j][perm]
+            epoch_loss = np.zeros(len(active))
+            for batch in gen_batches(n_train, s.batch_size):
+                n_batch = batch.stop - batch.start
+                ws = workspace(n_batch)
+                X_batch, y_batch, sw_batch = _gather(
+                    X, y, sample_weight, sample_idx, batch, ws
+                )
+                batch_loss = objective.loss_grad(
+                    theta, grad, X_batch, y_batch, sw_batch, ws
+                )
+                epoch_loss += batch_loss * n_batch
+                optimizer.update(theta, grad)
+
+            stopped = np.zeros(len(active), dtype=bool)
+            for j, k in enumerate(active):
+                p = progress[k]
+                p.n_iter += 1
+                p.loss = epoch_loss[j] / n_train
+                p.t += n_train
+                p.loss_curve.append(p.loss)
+                if not np.isfinite(p.loss):
+                    p.diverged_at = p.n_iter
+                    stopped[j] = True
+                    continue
+                if s.verbose:
+                    print("Iteration %d, loss = %.8f" % (p.n_iter, p.loss))
+                _update_no_improvement_count(p, s, score, k, theta[j : j + 1])
+            optimizer.iteration_ends(np.array([progress[k].t for k in active]))
+
+            for j, k in enumerate(active):
+                p = progress[k]
+                if stopped[j]:
+                    continue
+                if p.no_improvement_count > s.n_iter_no_change:
+                    what = "Validation score" if s.early_stopping else "Training loss"
+                    msg = (
+                        f"{what} did not improve more than tol={s.tol:f} for "
+                        f"{s.n_iter_no_change} consecutive epochs."
+                    )
+                    if optimizer.trigger_stopping(j, msg, s.verbose):
+                        stopped[j] = True
+                        continue
+                    p.no_improvement_count = 0
+                if s.incremental:
+                    stopped[j] = True
+                elif p.n_iter == s.max_iter:
+                    n_unconverged += 1
+
+            if stopped.any():
+                final[active[stopped]] = theta[stopped]
+                keep = ~stopped
+                active, theta, grad = active[keep], theta[keep], grad[keep]
+                if sample_idx is not None:
+                    sample_idx = sample_idx[keep]
+                optimizer.keep(keep)
+                workspaces.clear()
+            if not len(active):
+                break
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.")
+    final[active] = theta
+
+    if n_unconverged:
+        warnings.warn(
+            "Stochastic Optimizer: Maximum iterations (%d) reached and the "
+            "optimization hasn't converged yet." % s.max_iter,
+            ConvergenceWarning,
+        )
+    if s.early_stopping:
+        for k, p in enumerate(progress):
+            final[k] = p.best_params[0]
+    return final
+
+
+def _update_no_improvement_count(p, settings, score, k, params):
+    if settings.early_stopping:
+        val_score = score(k, params)
+        p.validation_scores.append(val_score)
+        if settings.verbose:
+            print("Validation score: %f" % val_score)
+        if val_score < p.best_validation_score + settings.tol:
+            p.no_improvement_count += 1
+        else:
+            p.no_improvement_count = 0
+        if val_score > p.best_validation_score:
+            p.best_validation_score = val_score
+            p.best_params = params.copy()
+    else:
+        if p.loss_curve[-1] > p.best_loss - settings.tol:
+            p.no_improvement_count += 1
+        else:
+            p.no_improvement_count = 0
+        if p.loss_curve[-1] < p.best_loss:
+            p.best_loss = p.loss_curve[-1]
+
+
+def fit_lbfgs(objective, theta, X, y, sample_weight, *, max_iter, max_fun, tol, verbose):
+    """Train each of K networks with scipy's L-BFGS-B, one after the other.
+
+    Returns
+    -------
+    theta : ndarray of shape (K, n_params)
+    losses : ndarray of shape (K,)
+    n_iter : ndarray of shape (K,)
+    """
+    theta = theta.copy()
+    n_networks = theta.shape[0]
+    losses = np.empty(n_networks)
+    n_iter = np.empty(n_networks, dtype=int)
+    workspace = Workspace(objective.layout, 1, X.shape[0], theta.dtype)
+    iprint = 1 if verbose else -1
+    for k in range(n_networks):
+        params = theta[k : k + 1]
+        grad = np.empty_like(params)
+
+        def loss_grad(x):
+            params[0] = x
+            loss = objective.loss_grad(params, grad, X, y, sample_weight, workspace)
+            return float(loss[0]), grad[0].astype(np.float64)
+
+        result = scipy.optimize.minimize(
+            loss_grad,
+            params[0].astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            options={
+                "maxfun": max_fun,
+                "maxiter": max_iter,
+                "gtol": tol,
+                **_get_additional_lbfgs_options_dict("iprint", iprint),
+            },
+        )
+        n_iter[k] = _check_optimize_result("lbfgs", result, max_iter)
+        losses[k] = result.fun
+        params[0] = result.x
+    return theta, losses, n_iter
