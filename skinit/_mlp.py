@@ -286,7 +286,10 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                 else list(self.validation_scores_)
             ),
             best_validation_score=self.best_validation_score_,
-            best_params=getattr(self, "_best_params", theta).copy(),
+            # scikit-learn's coefs_ and best coefs are the same arrays after an
+            # early-stopped fit, so a warm start trains its "best" parameters
+            # until the validation score beats the previous best; reproduced.
+            best_params=None,
             t=self.t_,
         )
 
@@ -398,7 +401,6 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         self.validation_scores_ = progress.validation_scores
         self.best_validation_score_ = progress.best_validation_score
         self._no_improvement_count = progress.no_improvement_count
-        self._best_params = progress.best_params
 
     # -- prediction ------------------------------------------------------------
 
@@ -540,6 +542,9 @@ _PARAMETERS_DOC = """
         ``n_iter_no_change`` consecutive epochs; the parameters with the best
         validation score are kept. The split is stratified for single-output
         classification. Only effective when solver='sgd' or 'adam'.
+        As in scikit-learn, a ``warm_start`` fit after an early-stopped one
+        keeps its own last parameters unless its validation score beats the
+        best score of the earlier fits.
 
     validation_fraction : float, default=0.1
         The proportion of training data to set aside as validation set for

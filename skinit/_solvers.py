@@ -144,6 +144,8 @@ class Progress:
     no_improvement_count: int = 0
     validation_scores: list | None = None
     best_validation_score: float | None = None
+    # with early stopping, the parameters of the best validation score so far;
+    # None stands for "the current parameters" (see _mlp._progress)
     best_params: np.ndarray | None = None
     n_iter: int = 0
     t: int = 0
@@ -299,6 +301,8 @@ def fit_stochastic(
                 elif p.n_iter == s.max_iter:
                     n_unconverged += 1
 
+            if stopped.all():
+                break
             if stopped.any():
                 final[active[stopped]] = theta[stopped]
                 keep = ~stopped
@@ -307,8 +311,6 @@ def fit_stochastic(
                     sample_idx = sample_idx[keep]
                 optimizer.keep(keep)
                 workspaces.clear()
-            if not len(active):
-                break
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.")
     final[active] = theta
@@ -321,7 +323,8 @@ def fit_stochastic(
         )
     if s.early_stopping:
         for k, p in enumerate(progress):
-            final[k] = p.best_params[0]
+            if p.best_params is not None:
+                final[k] = p.best_params[0]
     return final
 
 

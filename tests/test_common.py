@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""scikit-learn's estimator checks, run on every public estimator."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skinit import MLPClassifier, MLPRegressor
+
+
+@parametrize_with_checks([MLPClassifier(max_iter=100), MLPRegressor(max_iter=100)])
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)

@@ -1,0 +1,303 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""skinit's estimators against scikit-learn's, configuration by configuration."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import neural_network
+from sklearn.datasets import load_digits, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+from skinit import MLPClassifier, MLPRegressor
+
+RTOL = 1e-6
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return StandardScaler().fit_transform(X[:300]), y[:300]
+
+
+@pytest.fixture(scope="module")
+def binary(digits):
+    X, y = digits
+    return X, (y % 2 == 0).astype(int)
+
+
+@pytest.fixture(scope="module")
+def regression(digits):
+    X, y = digits
+    targets = np.column_stack([y / 3.0, np.sin(X[:, 10]) + 2.0])
+    return X, targets
+
+
+def _pair(est_class, **params):
+    """The same configuration, in skinit and in scikit-learn."""
+    sk_class = getattr(neural_network, est_class.__name__)
+    return est_class(**params), sk_class(**params)
+
+
+def _fit_both(ours, theirs, *args, method="fit", **kwargs):
+    with warnings.catch_warnings(record=True) as ours_warned:
+        warnings.simplefilter("always")
+        getattr(ours, method)(*args, **kwargs)
+    with warnings.catch_warnings(record=True) as theirs_warned:
+        warnings.simplefilter("always")
+        getattr(theirs, method)(*args, **kwargs)
+    assert [w.category for w in ours_warned] == [w.category for w in theirs_warned]
+
+
+def assert_same_model(ours, theirs, X, rtol=RTOL):
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.t_ == theirs.t_
+    assert ours.n_layers_ == theirs.n_layers_
+    assert ours.n_outputs_ == theirs.n_outputs_
+    assert ours.out_activation_ == theirs.out_activation_
+    assert ours.n_features_in_ == theirs.n_features_in_
+    for name in ("coefs_", "intercepts_"):
+        for a, b in zip(getattr(ours, name), getattr(theirs, name)):
+            assert a.shape == b.shape
+            assert_allclose(a, b, rtol=rtol, atol=rtol * np.abs(b).max())
+    assert_allclose(ours.loss_, theirs.loss_, rtol=rtol)
+    for name in ("loss_curve_", "validation_scores_"):
+        if getattr(theirs, name, None) is not None:
+            assert_allclose(getattr(ours, name), getattr(theirs, name), rtol=rtol)
+    for name in ("best_loss_", "best_validation_score_"):
+        if getattr(theirs, name, None) is not None:
+            assert_allclose(getattr(ours, name), getattr(theirs, name), rtol=rtol)
+        else:
+            assert getattr(ours, name, None) is None
+    assert_array_equal(ours.predict(X), theirs.predict(X))
+    if hasattr(theirs, "predict_proba"):
+        assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-5)
+        assert_array_equal(ours.classes_, theirs.classes_)
+
+
+SOLVER_CONFIGS = [
+    dict(solver="adam"),
+    dict(solver="adam", beta_1=0.5, beta_2=0.9, epsilon=1e-6, batch_size=64),
+    dict(solver="sgd", learning_rate="constant", learning_rate_init=0.05),
+    dict(solver="sgd", learning_rate="invscaling", learning_rate_init=0.5),
+    dict(solver="sgd", learning_rate="adaptive", tol=0.5, n_iter_no_change=2),
+    dict(solver="sgd", nesterovs_momentum=False, momentum=0.5),
+    dict(solver="sgd", momentum=0.0, batch_size=37),
+    dict(solver="adam", shuffle=False),
+    dict(solver="adam", tol=1e-2, n_iter_no_change=2),  # converges early
+    dict(solver="lbfgs"),
+    dict(solver="lbfgs", max_fun=20),
+]
+
+
+@pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
+@pytest.mark.parametrize("config", SOLVER_CONFIGS, ids=str)
+def test_classifier_equals_sklearn(digits, activation, config):
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier,
+        hidden_layer_sizes=(15, 7),
+        activation=activation,
+        max_iter=15,
+        random_state=0,
+        **config,
+    )
+    _fit_both(ours, theirs, X, y)
+    assert_same_model(ours, theirs, X)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        dict(early_stopping=True, n_iter_no_change=3),
+        dict(early_stopping=True, solver="sgd", learning_rate="adaptive"),
+        dict(alpha=1.0, batch_size=1000),
+        dict(hidden_layer_sizes=5),
+        dict(hidden_layer_sizes=()),
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("task", ["multiclass", "binary"])
+def test_classifier_options_equal_sklearn(digits, binary, task, config):
+    X, y = digits if task == "multiclass" else binary
+    params = dict(hidden_layer_sizes=(10,), max_iter=20, random_state=1) | config
+    ours, theirs = _pair(MLPClassifier, **params)
+    _fit_both(ours, theirs, X, y)
+    assert_same_model(ours, theirs, X)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_sample_weight_equals_sklearn(digits, solver, early_stopping):
+    X, y = digits
+    sample_weight = np.random.RandomState(0).uniform(0.1, 3, size=len(y))
+    ours, theirs = _pair(
+        MLPClassifier,
+        hidden_layer_sizes=(12,),
+        solver=solver,
+        early_stopping=early_stopping,
+        max_iter=10,
+        random_state=3,
+        learning_rate_init=0.01,
+    )
+    _fit_both(ours, theirs, X, y, sample_weight=sample_weight)
+    assert_same_model(ours, theirs, X)
+
+
+def test_multilabel_equals_sklearn():
+    X, Y = make_multilabel_classification(n_samples=120, n_classes=4, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    for solver in ("adam", "lbfgs"):
+        ours, theirs = _pair(
+            MLPClassifier, solver=solver, max_iter=20, random_state=0,
+            hidden_layer_sizes=(8,),
+        )
+        _fit_both(ours, theirs, X, Y)
+        assert_same_model(ours, theirs, X)
+        assert ours.predict(X).shape == Y.shape
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_regressor_equals_sklearn(regression, loss, solver, n_targets):
+    X, Y = regression
+    y = Y[:, 0] if n_targets == 1 else Y
+    ours, theirs = _pair(
+        MLPRegressor,
+        loss=loss,
+        solver=solver,
+        hidden_layer_sizes=(10,),
+        activation="tanh",
+        max_iter=15,
+        learning_rate_init=0.01 if solver == "sgd" else 0.001,
+        random_state=0,
+    )
+    _fit_both(ours, theirs, X, y)
+    assert_same_model(ours, theirs, X)
+
+
+def test_regressor_early_stopping_equals_sklearn(regression):
+    X, Y = regression
+    ours, theirs = _pair(
+        MLPRegressor, early_stopping=True, max_iter=30, random_state=0,
+        n_iter_no_change=2,
+    )
+    _fit_both(ours, theirs, X, Y)
+    assert_same_model(ours, theirs, X)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_input_equals_sklearn(digits, solver, fmt):
+    X, y = digits
+    X = MinMaxScaler().fit_transform(X)
+    X[X < 0.5] = 0
+    X_sparse = sp.csr_matrix(X).asformat(fmt)
+    ours, theirs = _pair(
+        MLPClassifier, solver=solver, hidden_layer_sizes=(10,), max_iter=10,
+        random_state=0,
+    )
+    _fit_both(ours, theirs, X_sparse, y)
+    assert_same_model(ours, theirs, X_sparse)
+    assert_allclose(ours.predict_proba(X), ours.predict_proba(X_sparse), rtol=1e-10)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_float32_kept_float32(digits, solver):
+    X, y = digits
+    X32 = X.astype(np.float32)
+    ours, theirs = _pair(
+        MLPClassifier, solver=solver, hidden_layer_sizes=(10,), max_iter=10,
+        random_state=0,
+    )
+    _fit_both(ours, theirs, X32, y)
+    assert all(c.dtype == np.float32 for c in ours.coefs_ + ours.intercepts_)
+    assert ours.predict_proba(X32).dtype == np.float32
+    # scikit-learn computes part of adam's update and all of lbfgs in float64:
+    # the models agree to float32 precision, not to rounding.
+    for a, b in zip(ours.coefs_, theirs.coefs_):
+        assert_allclose(a, b, rtol=1e-3, atol=1e-3)
+    assert ours.n_iter_ == theirs.n_iter_
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_partial_fit_equals_sklearn(digits, solver):
+    X, y = digits
+    classes = np.unique(y)
+    ours, theirs = _pair(
+        MLPClassifier, solver=solver, hidden_layer_sizes=(10,), random_state=0
+    )
+    for start in range(0, 300, 100):
+        chunk = slice(start, start + 100)
+        for est in (ours, theirs):
+            est.partial_fit(X[chunk], y[chunk], classes=classes)
+    assert_same_model(ours, theirs, X)
+
+
+def test_partial_fit_regressor_equals_sklearn(regression):
+    X, Y = regression
+    ours, theirs = _pair(MLPRegressor, solver="sgd", random_state=0, max_iter=5)
+    for _ in range(3):
+        ours.partial_fit(X, Y)
+        theirs.partial_fit(X, Y)
+    assert_same_model(ours, theirs, X)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_warm_start_equals_sklearn(digits, solver, early_stopping):
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier, solver=solver, hidden_layer_sizes=(10,), max_iter=5,
+        warm_start=True, random_state=0, early_stopping=early_stopping,
+    )
+    for _ in range(3):
+        _fit_both(ours, theirs, X, y)
+    assert_same_model(ours, theirs, X)
+
+
+def test_random_state_instance_is_consumed_like_sklearn(digits):
+    X, y = digits
+    params = dict(hidden_layer_sizes=(5,), max_iter=3)
+    ours = MLPClassifier(random_state=np.random.RandomState(7), **params)
+    theirs = neural_network.MLPClassifier(
+        random_state=np.random.RandomState(7), **params
+    )
+    for _ in range(2):  # the second fit continues the same stream
+        _fit_both(ours, theirs, X, y)
+    assert_same_model(ours, theirs, X)
+
+
+def test_verbose_output_matches_sklearn(digits, capsys):
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier, hidden_layer_sizes=(5,), max_iter=3, verbose=True,
+        random_state=0, early_stopping=True,
+    )
+    _fit_both(ours, theirs, X, y)
+    ours_out = capsys.readouterr().out
+    _fit_both(theirs, ours, X, y)
+    theirs_out = capsys.readouterr().out
+    assert "Iteration 3, loss" in ours_out
+    assert ours_out == theirs_out
+
+
+def test_convergence_warning(digits):
+    X, y = digits
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(2\)"):
+        MLPClassifier(max_iter=2, random_state=0).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+        MLPClassifier(solver="lbfgs", max_iter=2, random_state=0).fit(X, y)
+
+
+def test_pickle_round_trip(digits):
+    X, y = digits
+    clf = MLPClassifier(max_iter=5, random_state=0).fit(X, y)
+    clone = pickle.loads(pickle.dumps(clf))
+    assert_array_equal(clone.predict_proba(X), clf.predict_proba(X))
+    clone.partial_fit(X, y)  # the optimizer state survives the round trip
