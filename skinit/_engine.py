@@ -10,7 +10,9 @@ parameter of every restart with a handful of whole-array operations and a
 single fit is simply ``K = 1``.
 
 The arithmetic mirrors ``sklearn.neural_network`` operation by operation, so
-that with the same starting point the results agree to rounding.
+that with the same starting point the results agree to rounding. That
+includes one quirk: for several outputs the squared error is averaged over
+the outputs while its gradient is summed over them.
 """
 
 import numpy as np

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The numerical core: gradients, losses and the restart axis."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+from sklearn.neural_network._base import LOSS_FUNCTIONS
+
+from skinit._engine import Layout, Objective, Workspace, data_loss
+
+LOSSES = [
+    ("log_loss", "softmax"),
+    ("binary_log_loss", "logistic"),
+    ("squared_error", "identity"),
+    ("poisson", "exp"),
+]
+
+
+def _problem(loss, n_networks=1, n_samples=9, units=(4, 5, 3, 2), seed=0):
+    rng = np.random.RandomState(seed)
+    layout = Layout(units)
+    theta = rng.normal(scale=0.5, size=(n_networks, layout.n_params))
+    X = rng.normal(size=(n_samples, units[0]))
+    if loss == "log_loss":
+        y = np.eye(units[-1])[rng.randint(units[-1], size=n_samples)]
+    elif loss == "binary_log_loss":
+        y = rng.randint(2, size=(n_samples, units[-1])).astype(float)
+    else:
+        y = rng.uniform(0, 2, size=(n_samples, units[-1]))
+    return layout, theta, X, y
+
+
+@pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
+@pytest.mark.parametrize("loss, out_activation", LOSSES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gradient_matches_finite_differences(
+    activation, loss, out_activation, weighted
+):
+    layout, theta, X, y = _problem(loss)
+    sample_weight = np.linspace(0.5, 2, X.shape[0]) if weighted else None
+    objective = Objective(
+        layout, alpha=0.3, loss=loss, activation=activation,
+        out_activation=out_activation,
+    )
+    workspace = Workspace(layout, 1, X.shape[0], theta.dtype)
+    grad = np.empty_like(theta)
+
+    def f(params):
+        g = np.empty_like(params)
+        value = objective.loss_grad(params, g, X, y, sample_weight, workspace)[0]
+        if loss != "squared_error":
+            return value
+        # scikit-learn's squared error averages over outputs but its gradient
+        # sums over them (delta = y_pred - y); reproduced for parity
+        coef_part = params[0, : layout.n_coef_params]
+        sw_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
+        penalty = 0.5 * 0.3 * coef_part @ coef_part / sw_sum
+        return (value - penalty) * y.shape[1] + penalty
+
+    objective.loss_grad(theta, grad, X, y, sample_weight, workspace)
+    eps = 1e-6
+    numeric = np.empty(layout.n_params)
+    for i in range(layout.n_params):
+        step = np.zeros_like(theta)
+        step[0, i] = eps
+        numeric[i] = (f(theta + step) - f(theta - step)) / (2 * eps)
+    assert_allclose(grad[0], numeric, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("loss, out_activation", LOSSES)
+def test_data_loss_matches_sklearn(loss, out_activation):
+    layout, theta, X, y = _problem(loss)
+    objective = Objective(
+        layout, alpha=0.0, loss=loss, activation="tanh",
+        out_activation=out_activation,
+    )
+    y_pred = objective.predict(theta, X)[0]
+    sample_weight = np.linspace(0.5, 2, X.shape[0])
+    for sw in (None, sample_weight):
+        expected = LOSS_FUNCTIONS[loss](y, y_pred, sample_weight=sw)
+        got = data_loss(loss, y[np.newaxis], y_pred[np.newaxis], sw)
+        assert_allclose(got, [expected], rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss, out_activation", LOSSES)
+@pytest.mark.parametrize("per_network_input", [False, True, "sparse"])
+def test_networks_are_independent_along_restart_axis(
+    loss, out_activation, per_network_input
+):
+    """K networks in one call give what K separate calls give."""
+    n_networks = 3
+    layout, theta, X, y = _problem(loss, n_networks=n_networks)
+    rng = np.random.RandomState(1)
+    rows = np.array([rng.permutation(X.shape[0]) for _ in range(n_networks)])
+    sample_weight = rng.uniform(0.5, 2, X.shape[0])
+    objective = Objective(
+        layout, alpha=0.1, loss=loss, activation="relu",
+        out_activation=out_activation,
+    )
+    if per_network_input == "sparse":
+        Xs = [sp.csr_matrix(X[r]) for r in rows]
+    elif per_network_input:
+        Xs = X[rows]
+    if per_network_input is False:
+        batch = (X, y, sample_weight)
+        singles = [batch] * n_networks
+    else:
+        batch = (Xs, y[rows], sample_weight[rows])
+        singles = [
+            (X[r] if per_network_input is True else Xs[k], y[r], sample_weight[r])
+            for k, r in enumerate(rows)
+        ]
+    grad = np.empty_like(theta)
+    workspace = Workspace(layout, n_networks, X.shape[0], theta.dtype)
+    losses = objective.loss_grad(theta, grad, *batch, workspace)
+    single_workspace = Workspace(layout, 1, X.shape[0], theta.dtype)
+    for k, single in enumerate(singles):
+        g = np.empty_like(theta[k : k + 1])
+        loss_k = objective.loss_grad(theta[k : k + 1], g, *single, single_workspace)
+        assert_allclose(losses[k], loss_k[0], rtol=1e-12)
+        assert_allclose(grad[k], g[0], rtol=1e-10, atol=1e-14)
+
+
+def test_layout_packs_like_sklearn():
+    layout = Layout([3, 4, 2])
+    coefs = [np.arange(12.0).reshape(3, 4), np.arange(8.0).reshape(4, 2)]
+    intercepts = [np.arange(4.0), np.arange(2.0)]
+    row = layout.pack(coefs, intercepts, np.float64)
+    expected = np.hstack([a.ravel() for a in coefs + intercepts])
+    assert_allclose(row[0], expected)
+    back_coefs, back_intercepts = layout.unpack(row[0])
+    for a, b in zip(back_coefs + back_intercepts, coefs + intercepts):
+        assert_allclose(a, b)
+    views, _ = layout.views(row)
+    views[1][0, 0, 0] = -1.0  # views write through to the packed array
+    assert row[0, 12] == -1.0

@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Bad input gets a clear error, and a failed fit leaves no half-written state."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skinit import MLPClassifier, MLPRegressor
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return (X - X.mean(0)) / X.std(0), y
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_X_rejected(iris, bad):
+    X, y = iris
+    X = X.copy()
+    X[3, 1] = bad
+    with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
+        MLPClassifier().fit(X, y)
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        MLPRegressor().fit(iris[0], np.where(y == 1, np.nan, y))
+
+
+def test_wrong_shapes_rejected(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        MLPClassifier().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        MLPClassifier().fit(X[:, 0], y)
+    clf = MLPClassifier(max_iter=5).fit(X, y)
+    with pytest.raises(ValueError, match="X has 3 features, but MLPClassifier is "
+                       "expecting 4 features"):
+        clf.predict(X[:, :3])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(activation="softplus"), "'activation' parameter of MLPClassifier"),
+        (dict(solver="newton"), "'solver' parameter .* 'lbfgs'"),
+        (dict(learning_rate_init=0), "'learning_rate_init' parameter"),
+        (dict(momentum=1.5), "'momentum' parameter"),
+        (dict(batch_size=0), "'batch_size' parameter"),
+    ],
+)
+def test_unknown_parameter_values_list_allowed(iris, params, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        MLPClassifier(**params).fit(*iris)
+
+
+def test_hidden_layer_sizes_must_be_positive(iris):
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes must be > 0, got \[5, 0\]"):
+        MLPClassifier(hidden_layer_sizes=(5, 0)).fit(*iris)
+
+
+def test_partial_fit_errors(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        MLPClassifier().partial_fit(X, y)
+    clf = MLPClassifier().partial_fit(X[y < 2], y[y < 2], classes=[0, 1])
+    with pytest.raises(ValueError, match="`y` has classes not in `self.classes_`"):
+        clf.partial_fit(X, y)
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
+        MLPClassifier(early_stopping=True).partial_fit(X, y, classes=[0, 1, 2])
+    for est in (MLPClassifier(solver="lbfgs"), MLPRegressor(solver="lbfgs")):
+        with pytest.raises(AttributeError, match="has no attribute 'partial_fit'") as err:
+            est.partial_fit
+        assert "lbfgs is not stochastic" in str(err.value.__cause__)
+        assert not hasattr(est, "partial_fit")
+
+
+def test_warm_start_checks_classes_and_architecture(iris):
+    X, y = iris
+    clf = MLPClassifier(warm_start=True, max_iter=5).fit(X, y)
+    with pytest.raises(ValueError, match="warm_start can only be used where `y` "
+                       "has the same classes"):
+        clf.fit(X[y < 2], y[y < 2])
+    clf.set_params(hidden_layer_sizes=(7,))
+    with pytest.raises(ValueError, match="hidden_layer_sizes=.*Set warm_start=False"):
+        clf.fit(X, y)
+
+
+def test_poisson_rejects_negative_targets(iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match="requires non-negative targets"):
+        MLPRegressor(loss="poisson").fit(X, X[:, 0])
+
+
+def test_validation_set_too_small(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="The validation set is too small"):
+        MLPRegressor(early_stopping=True, validation_fraction=0.005).fit(X, y)
+
+
+def test_batch_size_larger_than_data_warns(iris):
+    with pytest.warns(UserWarning, match="It is going to be clipped"):
+        MLPClassifier(batch_size=1000, max_iter=2).fit(*iris)
+
+
+def _diverging(**params):
+    return MLPRegressor(
+        solver="sgd", learning_rate_init=1.0, hidden_layer_sizes=(20,),
+        random_state=0, **params,
+    )
+
+
+def test_divergence_names_the_iteration_and_leaves_no_state(iris):
+    X, _ = iris
+    y = X[:, 0] * 1e6
+    reg = _diverging()
+    with pytest.raises(ValueError, match=r"non-finite at iteration \d+.*StandardScaler"):
+        reg.fit(X * 1e3, y)
+    with pytest.raises(NotFittedError):
+        reg.predict(X)
+    assert not hasattr(reg, "n_features_in_")
+
+
+def test_failed_warm_start_keeps_previous_model(iris):
+    X, _ = iris
+    reg = _diverging(warm_start=True, max_iter=3).fit(X, X[:, 0])
+    coefs = [c.copy() for c in reg.coefs_]
+    curve = list(reg.loss_curve_)
+    with pytest.raises(ValueError, match="non-finite"):
+        reg.fit(X * 1e3, X[:, 0] * 1e6)
+    for before, after in zip(coefs, reg.coefs_):
+        assert_array_equal(before, after)
+    assert reg.loss_curve_ == curve
