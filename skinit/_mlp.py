@@ -930,7 +930,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
     >>> regr.fit(X_train, y_train)
     MLPRegressor(max_iter=2000, random_state=1, tol=0.1)
     >>> regr.predict(X_test[:2]).round(1)
-    array([  28.9, -290.1])
+    array([  29. , -290.8])
     >>> round(regr.score(X_test, y_test), 2)
     0.98
     """
