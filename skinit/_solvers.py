@@ -237,13 +237,12 @@ def fit_stochastic(
 
     def workspace(n):
         if n not in workspaces:
-            ws = Workspace(objective.layout, len(active), n, theta.dtype)
-            if sample_idx is not None:
-                ws.X = None if sp.issparse(X) else np.empty(
-                    (len(active), n, X.shape[1]), dtype=X.dtype
-                )
-                ws.y = np.empty((len(active), n, y.shape[1]), dtype=y.dtype)
-            workspaces[n] = ws
+            gather = sample_idx is not None
+            workspaces[n] = Workspace(
+                objective.layout, len(active), n, theta.dtype,
+                X=X if gather and not sp.issparse(X) else None,
+                y=y if gather else None,
+            )
         return workspaces[n]
 
     try:
