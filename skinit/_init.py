@@ -1,24 +1,97 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Starting parameters of a network."""
+"""Starting parameters of a network from the estimator's ``init`` and ``bias_init``."""
 
 import numpy as np
 
+from ._engine import ACTIVATIONS
+from .initializers import Initializer, Layer, SklearnUniform, Zeros, get
 
-def sklearn_init(layout, activation, random_state, dtype):
-    """scikit-learn's initialization, drawn in scikit-learn's order.
+
+def _per_layer(spec, n_layers, name):
+    """One entry of ``init`` or ``bias_init`` per weight layer."""
+    if not isinstance(spec, list):
+        return [spec] * n_layers
+    if len(spec) != n_layers:
+        raise ValueError(
+            f"{name} has {len(spec)} entries but the network has {n_layers} weight "
+            f"layers ({n_layers - 1} hidden and the output layer): give one entry "
+            "per layer, or a single value for all."
+        )
+    return spec
+
+
+def _draw(spec, shape, random_state, layer, name):
+    """Values of one weight matrix or bias vector, checked."""
+    where = (
+        f"{name} for layer {layer.index} "
+        f"({layer.fan_in} -> {layer.fan_out} units)"
+    )
+    if isinstance(spec, Initializer):
+        values = spec(shape, random_state, layer=layer)
+    else:
+        try:
+            values = spec(shape, random_state)
+        except Exception as exc:
+            raise type(exc)(f"{where} failed: {exc}") from exc
+    values = np.asarray(values)
+    if values.shape != shape:
+        raise ValueError(
+            f"{where} returned an array of shape {values.shape}; expected {shape}."
+        )
+    if not np.isfinite(values).all():
+        raise ValueError(f"{where} returned non-finite values (NaN or inf).")
+    return values
+
+
+def _data_sample(X, size, random_state):
+    if X.shape[0] <= size:
+        return X
+    return X[np.sort(random_state.choice(X.shape[0], size, replace=False))]
+
+
+def initialize(layout, init, bias_init, activation, random_state, dtype, X=None):
+    """Draw the starting parameters of one network.
 
     Layer by layer, the weights and then the biases are drawn from
-    ``U(-b, b)`` with ``b = sqrt(factor / (fan_in + fan_out))``, ``factor`` 2
-    for the logistic activation and 6 otherwise (Glorot & Bengio, 2010).
+    ``random_state``, in scikit-learn's order, so that ``init="sklearn"``
+    gives scikit-learn's starting point. Data-dependent initializers
+    (``requires_data``) then rescale their layers, first to last, on a sample
+    of ``X``.
 
     Returns
     -------
     theta : ndarray of shape (1, n_params)
     """
-    factor = 2.0 if activation == "logistic" else 6.0
+    n_layers = len(layout.coef_shapes)
+    inits = [get(s) for s in _per_layer(init, n_layers, "init")]
+    bias_inits = [
+        (SklearnUniform() if isinstance(w, SklearnUniform) else Zeros())
+        if isinstance(b, str) and b == "auto"
+        else get(b)
+        for w, b in zip(inits, _per_layer(bias_init, n_layers, "bias_init"))
+    ]
+    layers = [
+        Layer(i, fan_in, fan_out, activation, is_output=i == n_layers - 1)
+        for i, (fan_in, fan_out) in enumerate(layout.coef_shapes)
+    ]
     coefs, intercepts = [], []
-    for fan_in, fan_out in layout.coef_shapes:
-        bound = np.sqrt(factor / (fan_in + fan_out))
-        coefs.append(random_state.uniform(-bound, bound, (fan_in, fan_out)))
-        intercepts.append(random_state.uniform(-bound, bound, fan_out))
+    for layer, w_init, b_init in zip(layers, inits, bias_inits):
+        shape = (layer.fan_in, layer.fan_out)
+        coefs.append(_draw(w_init, shape, random_state, layer, "init"))
+        intercepts.append(_draw(b_init, shape[1:], random_state, layer, "bias_init"))
+
+    if any(getattr(w_init, "requires_data", False) for w_init in inits):
+        if X is None:
+            raise ValueError("A data-dependent init (LSUV) needs the training X.")
+        sample_size = max(getattr(w, "sample_size", 500) for w in inits)
+        inputs = _data_sample(X, sample_size, random_state)
+        for layer, w_init in zip(layers, inits):
+            if getattr(w_init, "requires_data", False):
+                coefs[layer.index] = w_init.rescale(
+                    inputs, coefs[layer.index], intercepts[layer.index], layer
+                )
+            if not layer.is_output:
+                inputs = inputs @ coefs[layer.index] + intercepts[layer.index]
+                inputs = np.asarray(inputs, dtype=np.float64)
+                ACTIVATIONS[activation](inputs)
     return layout.pack(coefs, intercepts, dtype)

@@ -18,7 +18,8 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._engine import Layout, Objective
-from ._init import sklearn_init
+from .initializers import NAMES, Initializer
+from ._init import initialize
 from ._solvers import (
     AdamOptimizer,
     Progress,
@@ -91,6 +92,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "init": [StrOptions(set(NAMES)), Initializer, callable, list],
+        "bias_init": [StrOptions({*NAMES, "auto"}), Initializer, callable, list],
     }
 
     @abstractmethod
@@ -120,6 +123,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         epsilon,
         n_iter_no_change,
         max_fun,
+        init,
+        bias_init,
     ):
         self.activation = activation
         self.solver = solver
@@ -145,6 +150,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.init = init
+        self.bias_init = bias_init
 
     # -- fitting ---------------------------------------------------------------
 
@@ -218,7 +225,11 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             self.n_layers_ = layout.n_layers
             self.out_activation_ = self._out_activation()
             self.t_ = 0
-            theta = sklearn_init(layout, self.activation, random_state, X.dtype)
+            theta = initialize(
+                layout, self.init, self.bias_init, self.activation, random_state,
+                X.dtype, X,
+            )
+            self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[0])
         else:
             shapes = [c.shape for c in self.coefs_]
             if shapes != layout.coef_shapes:
@@ -570,6 +581,29 @@ _PARAMETERS_DOC = """
         Only used when solver='lbfgs'. Maximum number of loss function calls.
         The solver iterates until convergence (determined by 'tol'), number
         of iterations reaches max_iter, or this number of loss function calls.
+
+    init : str, Initializer, callable or list, default="sklearn"
+        How the weights start. One of
+
+        - a name from :data:`skinit.initializers.NAMES` ("glorot_uniform",
+          "he_normal", "orthogonal", "lsuv", ...);
+        - an :class:`~skinit.initializers.Initializer`, whose settings are
+          nested parameters (``init__gain``) for grid search;
+        - a callable ``(shape, random_state) -> ndarray`` returning the
+          ``(fan_in, fan_out)`` weights of a layer from the estimator's
+          RandomState;
+        - a list of the above with one entry per weight layer (the hidden
+          layers, then the output layer).
+
+        The default, "sklearn", is scikit-learn's own scheme: with it the
+        fitted model equals scikit-learn's for the same ``random_state``.
+        Data-dependent initializers (LSUV) see a sample of the ``X`` given to
+        ``fit``.
+
+    bias_init : str, Initializer, callable or list, default="auto"
+        How the biases start: the same forms as ``init`` (with the shape
+        ``(fan_out,)``), or "auto": scikit-learn's uniform biases for layers
+        whose ``init`` is "sklearn", zeros for all others.
 """
 
 _ATTRIBUTES_DOC = """
@@ -624,6 +658,13 @@ _ATTRIBUTES_DOC = """
 
     out_activation_ : str
         Name of the output activation function.
+
+    init_coefs_ : list of shape (n_layers - 1,)
+        The weight matrices before training, drawn by ``init`` in the fit
+        that started the model (a warm start or ``partial_fit`` keeps them).
+
+    init_intercepts_ : list of shape (n_layers - 1,)
+        The bias vectors before training, drawn by ``bias_init``.
 """
 
 _NOTES_DOC = """
@@ -716,6 +757,8 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        init="sklearn",
+        bias_init="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -742,6 +785,8 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            init=init,
+            bias_init=bias_init,
         )
 
     _score_function = staticmethod(accuracy_score)
@@ -967,6 +1012,8 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        init="sklearn",
+        bias_init="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -993,6 +1040,8 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            init=init,
+            bias_init=bias_init,
         )
 
     _score_function = staticmethod(r2_score)
