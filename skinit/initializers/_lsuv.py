@@ -5,6 +5,7 @@ import math
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..exceptions import InitializationWarning
 from ._base import Initializer
@@ -43,6 +44,7 @@ class LSUV(Initializer):
     Examples
     --------
     >>> import numpy as np
+import scipy.sparse as sp
     >>> from skinit.initializers import LSUV
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(scale=5.0, size=(300, 8))
@@ -79,6 +81,17 @@ class LSUV(Initializer):
             A rescaled copy.
         """
         where = "this layer" if layer is None else f"layer {layer.index}"
+        spread = inputs.max(axis=0) - inputs.min(axis=0)
+        if not np.any(spread.toarray() if sp.issparse(spread) else spread):
+            raise ValueError(
+                f"LSUV cannot scale {where}: its input is the same for every "
+                f"sample of the training data ({inputs.shape[0]} samples), so its "
+                "output does not vary with the data and no rescaling of the "
+                "weights can give it unit variance. The features are constant, "
+                "or every unit of the layer below is dead or saturated. Remove "
+                "constant features, standardize X, or initialize this layer "
+                "otherwise."
+            )
         coef = np.array(coef, dtype=np.float64)
         variance = np.var(inputs @ coef + intercept)
         n_rescalings = 0
@@ -86,10 +99,7 @@ class LSUV(Initializer):
             if not np.isfinite(variance) or variance == 0:
                 raise ValueError(
                     f"LSUV cannot scale {where}: the variance of its output on the "
-                    f"training sample is {variance}. Its input does not vary "
-                    "(constant features, or units below that are all dead or "
-                    "saturated), so no rescaling of the weights can give unit "
-                    "variance. Standardize X or initialize this layer otherwise."
+                    f"training sample is {variance}."
                 )
             coef /= math.sqrt(variance)
             n_rescalings += 1

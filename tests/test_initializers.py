@@ -1,0 +1,323 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Initializers against their published formulas, and ``init`` in the estimators."""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.stats import truncnorm
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skinit import MLPClassifier, MLPRegressor
+from skinit import initializers as I
+from skinit.exceptions import InitializationWarning
+from skinit.initializers._variance_scaling import TRUNCATED_STD
+
+FAN_IN, FAN_OUT = 300, 200  # non-square, so fan_in, fan_out and fan_avg differ
+N = FAN_IN * FAN_OUT
+STD_RTOL = 4 / math.sqrt(2 * N)  # four standard errors of a sample std
+
+
+def _expected(name):
+    """(std, bound or None) of each named strategy, from its paper/framework."""
+    fan_avg = (FAN_IN + FAN_OUT) / 2
+    uniform = lambda std: (std, math.sqrt(3) * std)  # noqa: E731
+    truncated = lambda std: (std, 2 * std / TRUNCATED_STD)  # noqa: E731
+    return {
+        "uniform": uniform(0.1 / math.sqrt(12) * 1.0),
+        "normal": (0.05, None),
+        "truncated_normal": (0.05 * TRUNCATED_STD, 0.1),
+        "glorot_uniform": (math.sqrt(2 / (FAN_IN + FAN_OUT)),
+                           math.sqrt(6 / (FAN_IN + FAN_OUT))),
+        "glorot_normal": truncated(math.sqrt(1 / fan_avg)),
+        "he_uniform": (math.sqrt(2 / FAN_IN), math.sqrt(6 / FAN_IN)),
+        "he_normal": truncated(math.sqrt(2 / FAN_IN)),
+        "lecun_uniform": (math.sqrt(1 / FAN_IN), math.sqrt(3 / FAN_IN)),
+        "lecun_normal": truncated(math.sqrt(1 / FAN_IN)),
+        "variance_scaling": truncated(math.sqrt(1 / FAN_IN)),
+        "orthogonal": (1 / math.sqrt(FAN_IN), None),
+        "sklearn": uniform(math.sqrt(2 / (FAN_IN + FAN_OUT))),
+    }[name]
+
+
+RANDOM_NAMES = [
+    "uniform", "normal", "truncated_normal", "glorot_uniform", "glorot_normal",
+    "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
+    "variance_scaling", "orthogonal", "sklearn",
+]
+
+
+@pytest.mark.parametrize("name", RANDOM_NAMES)
+def test_moments_and_bounds_match_formula(name):
+    W = I.get(name)((FAN_IN, FAN_OUT), random_state=0)
+    std, bound = _expected(name)
+    assert W.shape == (FAN_IN, FAN_OUT)
+    assert abs(W.mean()) < 4 * std / math.sqrt(N)
+    assert_allclose(W.std(), std, rtol=STD_RTOL)
+    if bound is not None:
+        assert np.abs(W).max() <= bound
+        assert np.abs(W).max() > 0.99 * bound  # the bound is reached, not smaller
+
+
+@pytest.mark.parametrize("name", ["xavier_uniform", "xavier_normal",
+                                  "kaiming_uniform", "kaiming_normal"])
+def test_aliases(name):
+    twin = {"xavier": "glorot", "kaiming": "he"}[name.split("_")[0]]
+    twin += "_" + name.split("_")[1]
+    assert I.get(name) == I.get(twin)
+
+
+def test_truncation_constant_is_its_definition():
+    assert_allclose(TRUNCATED_STD, truncnorm.std(-2, 2), rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "init, std",
+    [
+        (I.HeNormal(mode="fan_out"), math.sqrt(2 / FAN_OUT)),
+        (I.HeUniform(mode="fan_out"), math.sqrt(2 / FAN_OUT)),
+        (I.GlorotUniform(gain=5 / 3), 5 / 3 * math.sqrt(2 / (FAN_IN + FAN_OUT))),
+        (I.VarianceScaling(2.0, "fan_avg", "untruncated_normal"),
+         math.sqrt(4 / (FAN_IN + FAN_OUT))),
+        (I.Orthogonal(gain=3.0), 3 / math.sqrt(FAN_IN)),
+        (I.RandomNormal(mean=1.0, stddev=0.3), 0.3),
+    ],
+    ids=repr,
+)
+def test_settings_change_the_scale(init, std):
+    W = init((FAN_IN, FAN_OUT), random_state=1)
+    assert_allclose(W.std(), std, rtol=STD_RTOL)
+
+
+def test_he_normal_torch_convention():
+    # torch.nn.init.kaiming_normal_: untruncated, std sqrt(2 / fan_in)
+    W = I.VarianceScaling(2.0, "fan_in", "untruncated_normal")(
+        (FAN_IN, FAN_OUT), random_state=0
+    )
+    assert np.abs(W).max() > 3 * math.sqrt(2 / FAN_IN)  # tails are not cut
+    assert_allclose(W.std(), math.sqrt(2 / FAN_IN), rtol=STD_RTOL)
+
+
+@pytest.mark.parametrize("shape", [(FAN_IN, FAN_OUT), (FAN_OUT, FAN_IN), (50, 50)])
+@pytest.mark.parametrize("gain", [1.0, 2.5])
+def test_orthogonal_singular_values_equal_gain(shape, gain):
+    W = I.Orthogonal(gain=gain)(shape, random_state=0)
+    assert_allclose(np.linalg.svd(W, compute_uv=False), gain, rtol=1e-10)
+    small = min(shape)
+    gram = W.T @ W if shape[0] >= shape[1] else W @ W.T
+    assert_allclose(gram, gain**2 * np.eye(small), atol=1e-10)
+
+
+def test_constant_identity_sparse():
+    assert_array_equal(I.Zeros()((3, 2)), np.zeros((3, 2)))
+    assert_array_equal(I.Ones()((3, 2)), np.ones((3, 2)))
+    assert_array_equal(I.Constant(-0.7)((4,)), np.full(4, -0.7))
+    assert_array_equal(I.Identity(gain=2)((3, 4)), 2 * np.eye(3, 4))
+    W = I.Sparse(sparsity=0.25, std=0.3)((FAN_IN, FAN_OUT), random_state=0)
+    assert_array_equal((W == 0).sum(axis=0), math.ceil(0.25 * FAN_IN))
+    assert_allclose(W[W != 0].std(), 0.3, rtol=0.02)
+
+
+def test_calculate_gain_matches_torch():
+    assert I.calculate_gain("identity") == 1
+    assert I.calculate_gain("logistic") == 1
+    assert I.calculate_gain("tanh") == 5 / 3
+    assert I.calculate_gain("relu") == math.sqrt(2)
+    assert I.calculate_gain("leaky_relu", 0.2) == math.sqrt(2 / 1.04)
+    assert I.calculate_gain("selu") == 0.75
+    with pytest.raises(ValueError, match="Unknown activation 'gelu'"):
+        I.calculate_gain("gelu")
+
+
+def test_initializer_params_clone_repr_eq():
+    init = I.HeNormal(gain=2.0, mode="fan_out")
+    assert init.get_params() == {"gain": 2.0, "mode": "fan_out"}
+    assert repr(init) == "HeNormal(gain=2.0, mode='fan_out')"
+    assert repr(I.Orthogonal()) == "Orthogonal()"
+    copy = clone(init)
+    assert copy == init and copy is not init
+    assert init.set_params(gain=3.0).gain == 3.0
+    with pytest.raises(ValueError, match="Invalid parameter 'scale'"):
+        init.set_params(scale=1)
+
+
+# -- in the estimators ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _fit(iris, **params):
+    return MLPClassifier(
+        hidden_layer_sizes=(8, 6), max_iter=3, random_state=0, **params
+    ).fit(*iris)
+
+
+def test_default_init_is_sklearn(iris):
+    default, named = _fit(iris), _fit(iris, init="sklearn", bias_init="auto")
+    for a, b in zip(default.coefs_ + default.intercepts_,
+                    named.coefs_ + named.intercepts_):
+        assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "init",
+    ["he_normal", I.Orthogonal(gain=2.0), "lsuv",
+     lambda shape, rs: rs.normal(0, 0.1, shape),
+     ["glorot_uniform", I.HeUniform(), "zeros"]],
+    ids=["name", "object", "lsuv", "callable", "list"],
+)
+def test_every_form_of_init_is_reproducible(iris, init):
+    first, second = _fit(iris, init=init), _fit(iris, init=init)
+    assert [c.shape for c in first.init_coefs_] == [(4, 8), (8, 6), (6, 3)]
+    assert [b.shape for b in first.init_intercepts_] == [(8,), (6,), (3,)]
+    for a, b in zip(first.init_coefs_ + first.coefs_,
+                    second.init_coefs_ + second.coefs_):
+        assert_array_equal(a, b)
+    third = MLPClassifier(hidden_layer_sizes=(8, 6), max_iter=3, random_state=1,
+                          init=init).fit(*iris)
+    if init != ["glorot_uniform", I.HeUniform(), "zeros"]:
+        assert not np.array_equal(first.init_coefs_[0], third.init_coefs_[0])
+
+
+def test_per_layer_lists_apply_to_the_right_layers(iris):
+    clf = _fit(iris, init=["ones", I.Constant(2.0), "zeros"],
+               bias_init=[I.Constant(-1.0), "zeros", "ones"])
+    for coef, value in zip(clf.init_coefs_, [1.0, 2.0, 0.0]):
+        assert_array_equal(coef, value)
+    for intercept, value in zip(clf.init_intercepts_, [-1.0, 0.0, 1.0]):
+        assert_array_equal(intercept, value)
+
+
+def test_bias_auto(iris):
+    assert all(np.all(b == 0) for b in _fit(iris, init="he_normal").init_intercepts_)
+    mixed = _fit(iris, init=["sklearn", "he_normal", "sklearn"])
+    assert np.all(mixed.init_intercepts_[1] == 0)
+    assert np.all(mixed.init_intercepts_[0] != 0)
+    bound = math.sqrt(6 / (6 + 3))
+    assert np.abs(mixed.init_intercepts_[2]).max() <= bound
+
+
+def test_callable_receives_shape_and_the_estimators_random_state(iris):
+    seen = []
+
+    def init(shape, random_state):
+        seen.append((shape, type(random_state).__name__))
+        return np.full(shape, 0.1)
+
+    _fit(iris, init=init)
+    assert seen == [((4, 8), "RandomState"), ((8, 6), "RandomState"),
+                    ((6, 3), "RandomState")]
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "identity"])
+def test_lsuv_gives_unit_variance_per_layer(iris, activation):
+    X, y = iris
+    X = X * 7.0 + 3.0  # far from unit variance to start with
+    clf = MLPClassifier(hidden_layer_sizes=(20, 10), activation=activation,
+                        init="lsuv", max_iter=1, random_state=0).fit(X, y)
+    inputs = X
+    for coef, intercept in zip(clf.init_coefs_, clf.init_intercepts_):
+        out = inputs @ coef + intercept
+        assert abs(out.var() - 1) < 0.1
+        inputs = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0),
+                  "identity": lambda a: a}[activation](out)
+
+
+def test_lsuv_on_constant_data_explains(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="LSUV cannot scale layer 0: its input is "
+                       "the same for every sample"):
+        MLPClassifier(init="lsuv").fit(np.ones_like(X), y)
+
+
+def test_lsuv_warns_when_capped(iris):
+    with pytest.warns(InitializationWarning, match="max_iter=1 rescalings"):
+        # random biases of variance 9 keep the output variance above 1
+        _fit(iris, init=I.LSUV(max_iter=1), bias_init=I.RandomNormal(stddev=3.0))
+
+
+def test_grid_search_over_initializers(iris):
+    grid = GridSearchCV(
+        MLPClassifier(hidden_layer_sizes=(5,), max_iter=20, random_state=0),
+        param_grid=[
+            {"init": ["glorot_uniform", I.HeNormal()]},
+            {"init": [I.Orthogonal()], "init__gain": [0.5, 2.0]},
+        ],
+        cv=2,
+    ).fit(*iris)
+    shown = [repr(p["init"]) for p in grid.cv_results_["params"]]
+    assert shown == ["'glorot_uniform'", "HeNormal()", "Orthogonal()",
+                     "Orthogonal()"]
+    assert grid.cv_results_["params"][3]["init__gain"] == 2.0
+
+
+def test_nested_gain_reaches_the_fitted_model(iris):
+    pipe = Pipeline([
+        ("scale", StandardScaler()),
+        ("mlp", MLPRegressor(hidden_layer_sizes=(30,), init=I.Orthogonal(),
+                             max_iter=1, random_state=0)),
+    ])
+    X, y = iris
+    for gain in (0.5, 3.0):
+        pipe.set_params(mlp__init__gain=gain).fit(X, y)
+        W = pipe[-1].init_coefs_[0]
+        assert_allclose(np.linalg.svd(W, compute_uv=False), gain, rtol=1e-10)
+    assert "init=Orthogonal(gain=3.0)" in repr(pipe)
+    grid = GridSearchCV(pipe, {"mlp__init__gain": [0.5, 3.0]}, cv=2).fit(X, y)
+    assert grid.best_params_["mlp__init__gain"] in (0.5, 3.0)
+    assert pipe.get_params()["mlp__init__gain"] == 3.0
+
+
+# -- bad specifications ----------------------------------------------------------
+
+
+def test_unknown_name_lists_the_valid_ones(iris):
+    with pytest.raises(InvalidParameterError, match="'init' parameter .*'he_normal'"):
+        _fit(iris, init="he")
+    with pytest.raises(ValueError, match="Unknown initializer 'he'. Valid names are:"
+                       " constant, glorot_normal"):
+        _fit(iris, init=["he", "zeros", "zeros"])
+
+
+def test_callable_wrong_shape_names_layer_and_shape(iris):
+    with pytest.raises(ValueError, match=r"init for layer 1 \(8 -> 6 units\) returned "
+                       r"an array of shape \(6, 8\); expected \(8, 6\)"):
+        _fit(iris, init=lambda shape, rs: np.zeros(shape[::-1] if shape == (8, 6)
+                                                   else shape))
+
+
+def test_callable_non_finite_names_layer(iris):
+    def init(shape, rs):
+        return np.full(shape, np.nan if shape == (6, 3) else 0.1)
+
+    with pytest.raises(ValueError, match=r"init for layer 2 \(6 -> 3 units\) "
+                       "returned non-finite"):
+        _fit(iris, init=init)
+
+
+def test_list_of_wrong_length(iris):
+    with pytest.raises(ValueError, match="init has 2 entries but the network has 3 "
+                       "weight layers"):
+        _fit(iris, init=["zeros", "zeros"])
+    with pytest.raises(ValueError, match="bias_init has 4 entries"):
+        _fit(iris, bias_init=["zeros"] * 4)
+
+
+def test_sklearn_scheme_bound_depends_on_activation():
+    for activation, factor in [("logistic", 2.0), ("tanh", 6.0), ("relu", 6.0)]:
+        layer = I.Layer(0, FAN_IN, FAN_OUT, activation)
+        bound = math.sqrt(factor / (FAN_IN + FAN_OUT))
+        W = I.SklearnUniform()((FAN_IN, FAN_OUT), random_state=0, layer=layer)
+        b = I.SklearnUniform()((FAN_OUT,), random_state=0, layer=layer)
+        assert bound * 0.99 < np.abs(W).max() <= bound
+        assert np.abs(b).max() <= bound
