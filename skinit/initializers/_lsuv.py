@@ -44,7 +44,6 @@ class LSUV(Initializer):
     Examples
     --------
     >>> import numpy as np
-import scipy.sparse as sp
     >>> from skinit.initializers import LSUV
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(scale=5.0, size=(300, 8))
