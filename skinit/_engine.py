@@ -37,7 +37,7 @@ class Layout:
         bounds = np.concatenate([[0], np.cumsum(sizes)])
         self.n_params = int(bounds[-1])
         self.n_coef_params = int(bounds[len(shapes)])
-        self._coef_slices = [
+        self.coef_slices = [
             slice(bounds[i], bounds[i + 1]) for i in range(len(shapes))
         ]
         self._intercept_slices = [
@@ -66,7 +66,7 @@ class Layout:
         k = flat.shape[0]
         coefs = [
             flat[:, s].reshape(k, *shape)
-            for s, shape in zip(self._coef_slices, self.coef_shapes)
+            for s, shape in zip(self.coef_slices, self.coef_shapes)
         ]
         intercepts = [flat[:, s] for s in self._intercept_slices]
         return coefs, intercepts
@@ -306,8 +306,12 @@ class Objective:
         y_pred = acts[-1]
         y_true = y if y.ndim == 3 else np.broadcast_to(y, y_pred.shape)
         values = data_loss(self.loss, y_true, y_pred, sample_weight)
-        coef_part = theta[:, :n_coef]
-        values += 0.5 * alpha * np.vecdot(coef_part, coef_part) / sw_sum
+        # layer by layer, in scikit-learn's order: L-BFGS's line search sees
+        # the last bits of the loss
+        squared_norm = 0.0
+        for s in layout.coef_slices:
+            squared_norm = squared_norm + np.vecdot(theta[:, s], theta[:, s])
+        values += 0.5 * alpha * squared_norm / sw_sum
 
         deltas = workspace.deltas
         last = layout.n_layers - 2
@@ -321,7 +325,7 @@ class Objective:
                 np.matmul(deltas[i], np.swapaxes(coefs[i], 1, 2), out=deltas[i - 1])
                 DERIVATIVES[activation](acts[i], deltas[i - 1], workspace.scratch[i - 1])
         # (a.T @ delta + alpha * W) / sw_sum, for every layer at once
-        penalty = np.multiply(coef_part, alpha, out=workspace.penalty)
+        penalty = np.multiply(theta[:, :n_coef], alpha, out=workspace.penalty)
         grad[:, :n_coef] += penalty
         grad /= sw_col
         return values

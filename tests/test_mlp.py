@@ -301,3 +301,14 @@ def test_pickle_round_trip(digits):
     clone = pickle.loads(pickle.dumps(clf))
     assert_array_equal(clone.predict_proba(X), clf.predict_proba(X))
     clone.partial_fit(X, y)  # the optimizer state survives the round trip
+
+
+def test_long_lbfgs_run_equals_sklearn(digits):
+    # near convergence L-BFGS's line search amplifies the last bits of the loss
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier, solver="lbfgs", hidden_layer_sizes=(30,), max_iter=150,
+        tol=0.0, random_state=0,
+    )
+    _fit_both(ours, theirs, X, y)
+    assert_same_model(ours, theirs, X)
