@@ -227,17 +227,11 @@ def forward(coefs, intercepts, X, activation, out_activation, activations=None):
 
 
 class Workspace:
-    """Buffers for one forward and backward pass of K networks on n samples.
+    """Buffers for one forward and backward pass of K networks on n samples."""
 
-    ``X`` and ``y`` receive the rows each network draws when batches are
-    gathered (None otherwise, and ``X`` is None for sparse input).
-    """
-
-    def __init__(self, layout, n_networks, n_samples, dtype, X=None, y=None):
+    def __init__(self, layout, n_networks, n_samples, dtype):
         units = layout.layer_units[1:]
         shape = (n_networks, n_samples)
-        self.X = None if X is None else np.empty((*shape, X.shape[1]), X.dtype)
-        self.y = None if y is None else np.empty((*shape, y.shape[1]), y.dtype)
         self.activations = [np.empty((*shape, u), dtype=dtype) for u in units]
         self.deltas = [np.empty((*shape, u), dtype=dtype) for u in units]
         self.scratch = [np.empty((*shape, u), dtype=dtype) for u in units]

@@ -167,19 +167,36 @@ class StochasticSettings:
     incremental: bool
 
 
-def _gather(X, y, sample_weight, sample_idx, batch, workspace):
-    """The batch of every network: a shared slice, or rows picked per network."""
+# Batches are gathered a chunk of consecutive batches at a time: one
+# fancy-indexing call per chunk instead of per batch, in bounded memory.
+_CHUNK_BYTES = 64 * 2**20
+
+
+def _chunks(n_rows, batch_size, row_bytes):
+    """Slices of whole batches holding about ``_CHUNK_BYTES``."""
+    n_batches = max(1, _CHUNK_BYTES // max(1, row_bytes * batch_size))
+    step = n_batches * batch_size
+    return [slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
+
+
+def _gather(X, y, sample_weight, sample_idx, rows):
+    """Rows of every network: a shared slice, or rows picked per network."""
     if sample_idx is None:
-        sw = None if sample_weight is None else sample_weight[batch]
-        return X[batch], y[batch], sw
-    ids = sample_idx[:, batch]
-    if sp.issparse(X):
-        X_batch = [X[row] for row in ids]
-    else:
-        X_batch = np.take(X, ids, axis=0, out=workspace.X)
-    y_batch = np.take(y, ids, axis=0, out=workspace.y)
+        sw = None if sample_weight is None else sample_weight[rows]
+        return X[rows], y[rows], sw
+    ids = sample_idx[:, rows]
+    X_rows = [X[i] for i in ids] if sp.issparse(X) else np.take(X, ids, axis=0)
     sw = None if sample_weight is None else sample_weight[ids]
-    return X_batch, y_batch, sw
+    return X_rows, np.take(y, ids, axis=0), sw
+
+
+def _rows(a, rows, per_network):
+    """Rows of a gathered array: axis 1 when it has one slice per network."""
+    if a is None:
+        return None
+    if isinstance(a, list):
+        return [x[rows] for x in a]
+    return a[:, rows] if per_network else a[rows]
 
 
 def fit_stochastic(
@@ -233,16 +250,14 @@ def fit_stochastic(
         sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
     n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
     workspaces = {}
+    per_network = sample_idx is not None
+    row_bytes = len(active) * (X.shape[1] + y.shape[1]) * X.dtype.itemsize
+    chunks = _chunks(n_train, s.batch_size, row_bytes if per_network else 0)
     n_unconverged = 0
 
     def workspace(n):
         if n not in workspaces:
-            gather = sample_idx is not None
-            workspaces[n] = Workspace(
-                objective.layout, len(active), n, theta.dtype,
-                X=X if gather and not sp.issparse(X) else None,
-                y=y if gather else None,
-            )
+            workspaces[n] = Workspace(objective.layout, len(active), n, theta.dtype)
         return workspaces[n]
 
     try:
@@ -253,17 +268,18 @@ def fit_stochastic(
                     random_states[k].shuffle(perm)
                     sample_idx[j] = sample_idx[j][perm]
             epoch_loss = np.zeros(len(active))
-            for batch in gen_batches(n_train, s.batch_size):
-                n_batch = batch.stop - batch.start
-                ws = workspace(n_batch)
-                X_batch, y_batch, sw_batch = _gather(
-                    X, y, sample_weight, sample_idx, batch, ws
-                )
-                batch_loss = objective.loss_grad(
-                    theta, grad, X_batch, y_batch, sw_batch, ws
-                )
-                epoch_loss += batch_loss * n_batch
-                optimizer.update(theta, grad)
+            for chunk in chunks:
+                data = _gather(X, y, sample_weight, sample_idx, chunk)
+                for batch in gen_batches(chunk.stop - chunk.start, s.batch_size):
+                    n_batch = batch.stop - batch.start
+                    X_batch, y_batch, sw_batch = (
+                        _rows(a, batch, per_network) for a in data
+                    )
+                    batch_loss = objective.loss_grad(
+                        theta, grad, X_batch, y_batch, sw_batch, workspace(n_batch)
+                    )
+                    epoch_loss += batch_loss * n_batch
+                    optimizer.update(theta, grad)
 
             stopped = np.zeros(len(active), dtype=bool)
             for j, k in enumerate(active):
