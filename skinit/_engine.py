@@ -88,8 +88,8 @@ def _relu(a):
 
 
 def _softmax(a):
-    tmp = a - np.maximum.reduce(a, axis=-1, keepdims=True)
-    np.exp(tmp, out=a)
+    a -= np.maximum.reduce(a, axis=-1, keepdims=True)
+    np.exp(a, out=a)
     a /= np.add.reduce(a, axis=-1, keepdims=True)
 
 
