@@ -2,6 +2,7 @@
 """Multi-layer perceptron estimators: parameters, validation and fit glue."""
 
 import contextlib
+import math
 import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
@@ -9,7 +10,8 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, check_scoring, get_scorer_names, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
@@ -20,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._engine import Layout, Objective
 from .initializers import NAMES, Initializer
 from ._init import initialize
+from ._restarts import rank_restarts, restart_random_states, run_chunks
 from ._solvers import (
     AdamOptimizer,
     Progress,
@@ -92,6 +95,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "n_restarts": [Interval(Integral, 1, None, closed="left")],
+        "restart_scoring": [None, StrOptions(set(get_scorer_names())), callable],
+        "n_jobs": [None, Integral],
         "init": [StrOptions(set(NAMES)), Initializer, callable, list],
         "bias_init": [StrOptions({*NAMES, "auto"}), Initializer, callable, list],
     }
@@ -125,6 +131,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         max_fun,
         init,
         bias_init,
+        n_restarts,
+        restart_scoring,
+        n_jobs,
     ):
         self.activation = activation
         self.solver = solver
@@ -152,6 +161,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         self.max_fun = max_fun
         self.init = init
         self.bias_init = bias_init
+        self.n_restarts = n_restarts
+        self.restart_scoring = restart_scoring
+        self.n_jobs = n_jobs
 
     # -- fitting ---------------------------------------------------------------
 
@@ -217,19 +229,34 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             sample_weight = _check_sample_weight(sample_weight, X)
         if y.ndim == 1:
             y = y.reshape((-1, 1))
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
         self.n_outputs_ = y.shape[1]
         layout = Layout([X.shape[1], *hidden_layer_sizes, self.n_outputs_])
-        random_state = check_random_state(self.random_state)
+        if sp.issparse(X) and X.format == "csc":
+            X = X.tocsr()
 
+        selection = None
         if first_pass:
             self.n_layers_ = layout.n_layers
             self.out_activation_ = self._out_activation()
             self.t_ = 0
-            theta = initialize(
-                layout, self.init, self.bias_init, self.activation, random_state,
-                X.dtype, X,
+            n_restarts = 1 if incremental else self.n_restarts
+            random_states, seeds, sequence = restart_random_states(
+                self.random_state, n_restarts
             )
-            self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[0])
+            if self.restart_scoring is not None and not incremental:
+                split_state = np.random.RandomState(sequence.spawn(1)[0].generate_state(1))
+                fit_rows, held_out = self._validation_split(X, y, split_state)
+                selection = (X[held_out], y[held_out])
+                X, y = X[fit_rows], y[fit_rows]
+                if sample_weight is not None:
+                    sample_weight = sample_weight[fit_rows]
+            theta = np.vstack([
+                initialize(layout, self.init, self.bias_init, self.activation,
+                           random_state, X.dtype, X)
+                for random_state in random_states
+            ])
         else:
             shapes = [c.shape for c in self.coefs_]
             if shapes != layout.coef_shapes:
@@ -239,43 +266,106 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                     f"and this data they would be {layout.coef_shapes}. "
                     "Set warm_start=False or keep the architecture."
                 )
+            random_states = [check_random_state(self.random_state)]
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        progress = [self._progress(row[np.newaxis], first_pass) for row in theta]
+        batch_size = self._batch_size(X.shape[0])
         objective = self._objective(layout)
-        if sp.issparse(X) and X.format == "csc":
-            X = X.tocsr()
 
-        if self.solver == "lbfgs":
-            self._fit_lbfgs(objective, theta, X, y, sample_weight)
-        else:
-            self._fit_stochastic(
-                objective, theta, X, y, sample_weight, random_state, first_pass,
-                incremental,
-            )
+        chunks = run_chunks(
+            _train_restarts, len(theta), self.n_jobs, self, objective, theta,
+            X, y, sample_weight, random_states, progress, batch_size, incremental,
+        )
+        final = np.concatenate([c[0] for c in chunks])
+        progress = [p for c in chunks for p in c[1]]
+        optimizers = [o for c in chunks for o in c[2]]
+        best, results = self._select(layout, final, progress, selection)
+
+        self._set_convergence_warning(progress)
+        self.coefs_, self.intercepts_ = layout.unpack(final[best])
+        p = progress[best]
+        self.n_iter_ = p.n_iter
+        self.loss_ = p.loss
+        if self.solver != "lbfgs":
+            self.t_ = p.t
+            self.loss_curve_ = p.loss_curve
+            self.best_loss_ = p.best_loss
+            self.validation_scores_ = p.validation_scores
+            self.best_validation_score_ = p.best_validation_score
+            self._no_improvement_count = p.no_improvement_count
+            self._optimizer = optimizers[best]
+        if first_pass:
+            self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[best])
+            self.restart_seeds_ = seeds
+            self.restart_results_ = {"seed": np.array(seeds, dtype=object), **results}
+            self.best_restart_ = best
         return self
 
-    def _set_params_from(self, layout, theta):
-        if not np.isfinite(theta).all():
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed."
+    def _select(self, layout, final, progress, selection):
+        """Index of the best restart, and what ``restart_results_`` shows."""
+        diverged = np.array([p.diverged_at > 0 for p in progress])
+        diverged |= ~np.isfinite(final).all(axis=1)
+        if diverged.all():
+            at = [p.diverged_at for p in progress]
+            what = (
+                f"the loss became non-finite at iteration {at[0]}"
+                if len(at) == 1
+                else f"all {len(at)} restarts diverged (at iterations {at})"
             )
-        self.coefs_, self.intercepts_ = layout.unpack(theta[0])
+            raise ValueError(
+                f"Training diverged: {what}. Scale the input data (for example "
+                "with StandardScaler) or lower learning_rate_init "
+                f"(={self.learning_rate_init})."
+            )
+        losses = np.array([p.loss for p in progress])
+        scores = None
+        if selection is not None:
+            scorer = check_scoring(self, scoring=self.restart_scoring)
+            scores = np.full(len(progress), np.nan)
+            for k in np.flatnonzero(~diverged):
+                self.coefs_, self.intercepts_ = layout.unpack(final[k])
+                scores[k] = scorer(self, *selection)
+        best, rank = rank_restarts(losses, scores, diverged)
+        loss_curves = np.empty(len(progress), dtype=object)
+        loss_curves[:] = [p.loss_curve for p in progress]
+        return best, {
+            "loss": losses,
+            "validation_score": (
+                np.full(len(progress), np.nan) if scores is None else scores
+            ),
+            "n_iter": np.array([p.n_iter for p in progress]),
+            "converged": np.array([p.converged for p in progress]),
+            "diverged": diverged,
+            "fit_time": np.array([p.fit_time for p in progress]),
+            "rank": rank,
+            "loss_curve": loss_curves,
+        }
 
-    def _fit_lbfgs(self, objective, theta, X, y, sample_weight):
-        theta, losses, n_iter = fit_lbfgs(
-            objective,
-            theta,
-            X,
-            y.astype(X.dtype),
-            sample_weight,
-            max_iter=self.max_iter,
-            max_fun=self.max_fun,
-            tol=self.tol,
-            verbose=self.verbose,
-        )
-        self._set_params_from(objective.layout, theta)
-        self.n_iter_ = int(n_iter[0])
-        self.loss_ = float(losses[0])
+    def _set_convergence_warning(self, progress):
+        messages = [p.convergence_warning for p in progress if p.convergence_warning]
+        if len(progress) == 1 and messages:
+            warnings.warn(messages[0], ConvergenceWarning)
+        elif messages:
+            warnings.warn(
+                f"{len(messages)} of {len(progress)} restarts did not converge. "
+                f"{messages[0]}",
+                ConvergenceWarning,
+            )
+
+    def _batch_size(self, n_samples):
+        """The minibatch size, from the rows left for training."""
+        if self.solver == "lbfgs":
+            return n_samples
+        if self.early_stopping:
+            n_samples -= math.ceil(self.validation_fraction * n_samples)
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than "
+                "sample size. It is going to be clipped"
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
 
     def _progress(self, theta, first_pass):
         """A fresh training history, or the one of the model being continued."""
@@ -336,83 +426,6 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             )
         return train_idx, val_idx
 
-    def _fit_stochastic(
-        self, objective, theta, X, y, sample_weight, random_state, first_pass,
-        incremental,
-    ):
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        if not incremental or not hasattr(self, "_optimizer"):
-            self._optimizer = self._new_optimizer(theta.shape, theta.dtype)
-        progress = self._progress(theta, first_pass)
-        progress.n_iter = 0
-
-        sample_idx = score = None
-        if self.early_stopping:
-            train_idx, val_idx = self._validation_split(X, y, random_state)
-            sample_idx = train_idx[np.newaxis]
-            X_val = X[val_idx]
-            y_val = y[val_idx]
-            if is_classifier(self):
-                y_val = self._label_binarizer.inverse_transform(y_val)
-            sw_val = None if sample_weight is None else sample_weight[val_idx]
-
-            def score(k, params):
-                return self._score_output(
-                    objective.predict(params, X_val)[0], y_val, sw_val
-                )
-
-        n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
-        if self.batch_size == "auto":
-            batch_size = min(200, n_train)
-        else:
-            if self.batch_size > n_train:
-                warnings.warn(
-                    "Got `batch_size` less than 1 or larger than "
-                    "sample size. It is going to be clipped"
-                )
-            batch_size = int(np.clip(self.batch_size, 1, n_train))
-
-        settings = StochasticSettings(
-            max_iter=self.max_iter,
-            batch_size=batch_size,
-            shuffle=self.shuffle,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            verbose=self.verbose,
-            early_stopping=self.early_stopping,
-            incremental=incremental,
-        )
-        theta = fit_stochastic(
-            objective,
-            theta,
-            self._optimizer,
-            [progress],
-            X,
-            y.astype(X.dtype),
-            sample_weight,
-            settings,
-            random_states=[random_state],
-            sample_idx=sample_idx,
-            score=score,
-        )
-        if progress.diverged_at:
-            raise ValueError(
-                f"Training diverged: the loss became non-finite at iteration "
-                f"{progress.diverged_at}. Scale the input data (for example with "
-                "StandardScaler) or lower learning_rate_init "
-                f"(={self.learning_rate_init})."
-            )
-        self._set_params_from(objective.layout, theta)
-        self.n_iter_ = progress.n_iter
-        self.t_ = progress.t
-        self.loss_ = progress.loss
-        self.loss_curve_ = progress.loss_curve
-        self.best_loss_ = progress.best_loss
-        self.validation_scores_ = progress.validation_scores
-        self.best_validation_score_ = progress.best_validation_score
-        self._no_improvement_count = progress.no_improvement_count
-
     # -- prediction ------------------------------------------------------------
 
     def _forward_pass_fast(self, X, check_input=True):
@@ -448,6 +461,71 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _train_restarts(
+    rows, estimator, objective, theta, X, y, sample_weight, random_states,
+    progress, batch_size, incremental,
+):
+    """Train the restarts ``rows`` together; one task of :func:`run_chunks`.
+
+    Returns
+    -------
+    theta : ndarray of shape (len(rows), n_params)
+    progress : list of Progress
+    optimizers : list
+        Each restart's final optimizer state (None for lbfgs).
+    """
+    theta = theta[rows]
+    progress = [progress[k] for k in rows]
+    random_states = [random_states[k] for k in rows]
+    y = y.astype(X.dtype)
+    est = estimator
+    if est.solver == "lbfgs":
+        theta = fit_lbfgs(
+            objective, theta, progress, X, y, sample_weight, max_iter=est.max_iter,
+            max_fun=est.max_fun, tol=est.tol, verbose=est.verbose,
+        )
+        return theta, progress, [None] * len(rows)
+
+    for p in progress:
+        p.n_iter = 0
+    if incremental and hasattr(est, "_optimizer"):
+        optimizer = est._optimizer
+    else:
+        optimizer = est._new_optimizer(theta.shape, theta.dtype)
+    sample_idx = score = None
+    if est.early_stopping:
+        splits = [est._validation_split(X, y, rs) for rs in random_states]
+        sample_idx = np.array([train for train, _ in splits])
+        held_out = []
+        for _, val in splits:
+            y_val = y[val]
+            if is_classifier(est):
+                y_val = est._label_binarizer.inverse_transform(y_val)
+            sw_val = None if sample_weight is None else sample_weight[val]
+            held_out.append((X[val], y_val, sw_val))
+
+        def score(k, params):
+            X_val, y_val, sw_val = held_out[k]
+            output = objective.predict(params, X_val)[0]
+            return est._score_output(output, y_val, sw_val)
+
+    settings = StochasticSettings(
+        max_iter=est.max_iter,
+        batch_size=batch_size,
+        shuffle=est.shuffle,
+        tol=est.tol,
+        n_iter_no_change=est.n_iter_no_change,
+        verbose=est.verbose,
+        early_stopping=est.early_stopping,
+        incremental=incremental,
+    )
+    theta, optimizers = fit_stochastic(
+        objective, theta, optimizer, progress, X, y, sample_weight, settings,
+        random_states=random_states, sample_idx=sample_idx, score=score,
+    )
+    return theta, progress, optimizers
 
 
 _PARAMETERS_DOC = """
@@ -604,6 +682,28 @@ _PARAMETERS_DOC = """
         How the biases start: the same forms as ``init`` (with the shape
         ``(fan_out,)``), or "auto": scikit-learn's uniform biases for layers
         whose ``init`` is "sklearn", zeros for all others.
+
+    n_restarts : int, default=1
+        Number of networks trained from different random starts; the best
+        one is kept (see ``restart_scoring``). Restart 0 is the fit with
+        ``n_restarts=1``, so more restarts never select a worse model by the
+        criterion; restart ``k`` is the fit with
+        ``random_state=restart_seeds_[k]``. The sgd and adam restarts train
+        together, vectorized; a restart leaves the batch when it converges,
+        stops early or diverges. ``warm_start`` and ``partial_fit`` continue
+        the selected model alone.
+
+    restart_scoring : str, callable or None, default=None
+        How the best restart is chosen. None: the lowest final training loss
+        (``loss_``). A scorer name or callable (see :ref:`scoring_parameter`):
+        the highest score on a held-out split of ``validation_fraction`` of
+        the data, the same for all restarts and not used for training.
+
+    n_jobs : int, default=None
+        Number of workers the restarts are spread over, in contiguous chunks
+        (``joblib``; None means 1 unless in a
+        :func:`joblib.parallel_config` context). The fitted model does not
+        depend on it.
 """
 
 _ATTRIBUTES_DOC = """
@@ -665,6 +765,21 @@ _ATTRIBUTES_DOC = """
 
     init_intercepts_ : list of shape (n_layers - 1,)
         The bias vectors before training, drawn by ``bias_init``.
+
+    restart_seeds_ : list of length n_restarts
+        The seed of each restart: ``random_state`` for restart 0 (None when
+        it is not an int), 32-bit ints derived from it for the others.
+
+    restart_results_ : dict of ndarray
+        One entry per restart, in the style of ``cv_results_``: ``seed``,
+        ``loss`` (final training loss), ``validation_score`` (NaN without
+        ``restart_scoring``), ``n_iter``, ``converged``, ``diverged``
+        (non-finite loss; never selected), ``fit_time`` (seconds until it
+        left the batch), ``rank`` (1 for the selected restart) and
+        ``loss_curve``. Set by the fit that drew the restarts.
+
+    best_restart_ : int
+        Index of the selected restart; the fitted attributes are its.
 """
 
 _NOTES_DOC = """
@@ -759,6 +874,9 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         max_fun=15000,
         init="sklearn",
         bias_init="auto",
+        n_restarts=1,
+        restart_scoring=None,
+        n_jobs=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -787,6 +905,9 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             max_fun=max_fun,
             init=init,
             bias_init=bias_init,
+            n_restarts=n_restarts,
+            restart_scoring=restart_scoring,
+            n_jobs=n_jobs,
         )
 
     _score_function = staticmethod(accuracy_score)
@@ -1014,6 +1135,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         max_fun=15000,
         init="sklearn",
         bias_init="auto",
+        n_restarts=1,
+        restart_scoring=None,
+        n_jobs=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -1042,6 +1166,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
             max_fun=max_fun,
             init=init,
             bias_init=bias_init,
+            n_restarts=n_restarts,
+            restart_scoring=restart_scoring,
+            n_jobs=n_jobs,
         )
 
     _score_function = staticmethod(r2_score)

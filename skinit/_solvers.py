@@ -7,6 +7,8 @@ _stochastic_optimizers.py``), rewritten to work in place on the packed
 per update instead of a list of per-layer temporaries.
 """
 
+import copy
+import time
 import warnings
 from dataclasses import dataclass, field
 
@@ -75,11 +77,13 @@ class SGDOptimizer:
             print(msg + " Setting learning rate to %f" % self.learning_rate[k])
         return False
 
-    def keep(self, rows):
-        """Drop the state of networks that left the batch."""
-        self.learning_rate = self.learning_rate[rows]
-        self.velocities = self.velocities[rows]
-        self._allocate()
+    def take(self, rows):
+        """A copy holding the state of the networks ``rows`` only."""
+        new = copy.copy(self)
+        new.learning_rate = self.learning_rate[rows]
+        new.velocities = self.velocities[rows]
+        new._allocate()
+        return new
 
 
 class AdamOptimizer:
@@ -129,10 +133,13 @@ class AdamOptimizer:
             print(msg + " Stopping.")
         return True
 
-    def keep(self, rows):
-        self.ms = self.ms[rows]
-        self.vs = self.vs[rows]
-        self._allocate()
+    def take(self, rows):
+        """A copy holding the state of the networks ``rows`` only."""
+        new = copy.copy(self)
+        new.ms = self.ms[rows]
+        new.vs = self.vs[rows]
+        new._allocate()
+        return new
 
 
 @dataclass
@@ -151,6 +158,9 @@ class Progress:
     t: int = 0
     loss: float = np.nan
     diverged_at: int = 0  # 1-based epoch of the first non-finite loss, 0 if none
+    converged: bool = False  # stopped by its own criterion before max_iter
+    convergence_warning: str | None = None  # what scikit-learn would warn
+    fit_time: float = 0.0  # seconds until the network left the batch
 
 
 @dataclass
@@ -239,8 +249,13 @@ def fit_stochastic(
     -------
     theta : ndarray of shape (K, n_params)
         Final parameters (the best validated ones with early stopping).
+    optimizers : list
+        For each network, the optimizer state it ended with (to go on with
+        ``partial_fit``).
     """
     s = settings
+    start = time.perf_counter()
+    optimizers = [None] * theta.shape[0]
     n_networks = theta.shape[0]
     final = np.empty_like(theta)
     theta = theta.copy()
@@ -253,7 +268,6 @@ def fit_stochastic(
     per_network = sample_idx is not None
     row_bytes = len(active) * (X.shape[1] + y.shape[1]) * X.dtype.itemsize
     chunks = _chunks(n_train, s.batch_size, row_bytes if per_network else 0)
-    n_unconverged = 0
 
     def workspace(n):
         if n not in workspaces:
@@ -308,39 +322,48 @@ def fit_stochastic(
                         f"{s.n_iter_no_change} consecutive epochs."
                     )
                     if optimizer.trigger_stopping(j, msg, s.verbose):
-                        stopped[j] = True
+                        stopped[j] = p.converged = True
                         continue
                     p.no_improvement_count = 0
                 if s.incremental:
                     stopped[j] = True
                 elif p.n_iter == s.max_iter:
-                    n_unconverged += 1
+                    p.convergence_warning = (
+                        "Stochastic Optimizer: Maximum iterations (%d) reached and "
+                        "the optimization hasn't converged yet." % s.max_iter
+                    )
 
             if stopped.all():
                 break
             if stopped.any():
-                final[active[stopped]] = theta[stopped]
+                _leave(stopped, active, theta, optimizer, final, optimizers,
+                       progress, start)
                 keep = ~stopped
                 active, theta, grad = active[keep], theta[keep], grad[keep]
                 if sample_idx is not None:
                     sample_idx = sample_idx[keep]
-                optimizer.keep(keep)
+                optimizer = optimizer.take(keep)
                 workspaces.clear()
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.")
-    final[active] = theta
+    _leave(np.ones(len(active), dtype=bool), active, theta, optimizer, final,
+           optimizers, progress, start)
 
-    if n_unconverged:
-        warnings.warn(
-            "Stochastic Optimizer: Maximum iterations (%d) reached and the "
-            "optimization hasn't converged yet." % s.max_iter,
-            ConvergenceWarning,
-        )
     if s.early_stopping:
         for k, p in enumerate(progress):
             if p.best_params is not None:
                 final[k] = p.best_params[0]
-    return final
+    return final, optimizers
+
+
+def _leave(rows, active, theta, optimizer, final, optimizers, progress, start):
+    """Record the networks ``rows`` of the batch as they leave it."""
+    elapsed = time.perf_counter() - start
+    for j in np.flatnonzero(rows):
+        k = active[j]
+        final[k] = theta[j]
+        optimizers[k] = optimizer.take([j])
+        progress[k].fit_time = elapsed
 
 
 def _update_no_improvement_count(p, settings, score, k, params):
@@ -365,22 +388,24 @@ def _update_no_improvement_count(p, settings, score, k, params):
             p.best_loss = p.loss_curve[-1]
 
 
-def fit_lbfgs(objective, theta, X, y, sample_weight, *, max_iter, max_fun, tol, verbose):
+def fit_lbfgs(
+    objective, theta, progress, X, y, sample_weight, *, max_iter, max_fun, tol,
+    verbose,
+):
     """Train each of K networks with scipy's L-BFGS-B, one after the other.
+
+    ``progress`` (one per network) receives each network's loss, iterations,
+    convergence and time.
 
     Returns
     -------
     theta : ndarray of shape (K, n_params)
-    losses : ndarray of shape (K,)
-    n_iter : ndarray of shape (K,)
     """
     theta = theta.copy()
-    n_networks = theta.shape[0]
-    losses = np.empty(n_networks)
-    n_iter = np.empty(n_networks, dtype=int)
     workspace = Workspace(objective.layout, 1, X.shape[0], theta.dtype)
     iprint = 1 if verbose else -1
-    for k in range(n_networks):
+    for k, p in enumerate(progress):
+        start = time.perf_counter()
         params = theta[k : k + 1]
         grad = np.empty_like(params)
 
@@ -401,7 +426,14 @@ def fit_lbfgs(objective, theta, X, y, sample_weight, *, max_iter, max_fun, tol, 
                 **_get_additional_lbfgs_options_dict("iprint", iprint),
             },
         )
-        n_iter[k] = _check_optimize_result("lbfgs", result, max_iter)
-        losses[k] = result.fun
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            p.n_iter = _check_optimize_result("lbfgs", result, max_iter)
+        p.convergence_warning = str(caught[0].message) if caught else None
+        p.converged = not caught
+        p.loss = float(result.fun)
+        if not (np.isfinite(p.loss) and np.isfinite(result.x).all()):
+            p.diverged_at = p.n_iter
         params[0] = result.x
-    return theta, losses, n_iter
+        p.fit_time = time.perf_counter() - start
+    return theta
