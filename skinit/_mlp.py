@@ -248,7 +248,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             if self.restart_scoring is not None and not incremental:
                 split_state = np.random.RandomState(sequence.spawn(1)[0].generate_state(1))
                 fit_rows, held_out = self._validation_split(X, y, split_state)
-                selection = (X[held_out], y[held_out])
+                selection = (X[held_out], self._original_targets(y[held_out]))
                 X, y = X[fit_rows], y[fit_rows]
                 if sample_weight is not None:
                     sample_weight = sample_weight[fit_rows]
@@ -500,11 +500,8 @@ def _train_restarts(
         sample_idx = np.array([train for train, _ in splits])
         held_out = []
         for _, val in splits:
-            y_val = y[val]
-            if is_classifier(est):
-                y_val = est._label_binarizer.inverse_transform(y_val)
             sw_val = None if sample_weight is None else sample_weight[val]
-            held_out.append((X[val], y_val, sw_val))
+            held_out.append((X[val], est._validation_targets(y[val]), sw_val))
 
         def score(k, params):
             X_val, y_val, sw_val = held_out[k]
@@ -951,6 +948,12 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             output = output.ravel()
         return self._label_binarizer.inverse_transform(output)
 
+    def _validation_targets(self, y):
+        """Labels of held-out rows of the binarized ``y``, as scikit-learn scores."""
+        return self._label_binarizer.inverse_transform(y)
+
+    _original_targets = _validation_targets
+
     def predict(self, X):
         """Predict using the multi-layer perceptron classifier.
 
@@ -1195,6 +1198,13 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
 
     def _output_to_prediction(self, output):
         return output.ravel() if output.shape[1] == 1 else output
+
+    def _validation_targets(self, y):
+        # scikit-learn scores early stopping against the 2-D y
+        return y
+
+    def _original_targets(self, y):
+        return y.ravel() if y.shape[1] == 1 else y
 
     def predict(self, X):
         """Predict using the multi-layer perceptron model.
