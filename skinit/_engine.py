@@ -226,15 +226,25 @@ def forward(coefs, intercepts, X, activation, out_activation, activations=None):
     return out
 
 
+def sample_major(n_networks, n_samples, units, dtype):
+    """A ``(K, n_samples, units)`` array laid out sample by sample in memory.
+
+    Sums over samples then run over contiguous rows of ``K * units`` values,
+    fast whatever K, in the same order as scikit-learn's 2-D sums; each
+    network's ``(n_samples, units)`` block stays a strided matrix for BLAS.
+    """
+    return np.empty((n_samples, n_networks, units), dtype=dtype).transpose(1, 0, 2)
+
+
 class Workspace:
     """Buffers for one forward and backward pass of K networks on n samples."""
 
     def __init__(self, layout, n_networks, n_samples, dtype):
         units = layout.layer_units[1:]
         shape = (n_networks, n_samples)
-        self.activations = [np.empty((*shape, u), dtype=dtype) for u in units]
-        self.deltas = [np.empty((*shape, u), dtype=dtype) for u in units]
-        self.scratch = [np.empty((*shape, u), dtype=dtype) for u in units]
+        self.activations = [sample_major(*shape, u, dtype) for u in units]
+        self.deltas = [sample_major(*shape, u, dtype) for u in units]
+        self.scratch = [sample_major(*shape, u, dtype) for u in units]
         self.penalty = np.empty((n_networks, layout.n_coef_params), dtype=dtype)
 
 

@@ -195,9 +195,13 @@ def _gather(X, y, sample_weight, sample_idx, rows):
         sw = None if sample_weight is None else sample_weight[rows]
         return X[rows], y[rows], sw
     ids = sample_idx[:, rows]
-    X_rows = [X[i] for i in ids] if sp.issparse(X) else np.take(X, ids, axis=0)
-    sw = None if sample_weight is None else sample_weight[ids]
-    return X_rows, np.take(y, ids, axis=0), sw
+    if sp.issparse(X):
+        X_rows = [X[i] for i in ids]
+    else:  # sample-major, as the engine's buffers (see _engine.sample_major)
+        X_rows = np.take(X, ids.T, axis=0).transpose(1, 0, 2)
+    y_rows = np.take(y, ids.T, axis=0).transpose(1, 0, 2)
+    sw = None if sample_weight is None else sample_weight[ids.T].T
+    return X_rows, y_rows, sw
 
 
 def _rows(a, rows, per_network):
