@@ -40,21 +40,36 @@ def _digits():
 
 def _classification():
     return make_classification(
-        n_samples=20000, n_features=100, n_informative=50, n_classes=5,
+        n_samples=20000,
+        n_features=100,
+        n_informative=50,
+        n_classes=5,
         random_state=0,
     )
 
 
 # name: (description, data, estimator settings)
 CASES = {
-    "a": ("digits (100,) adam 100 epochs", _digits,
-          dict(hidden_layer_sizes=(100,), solver="adam", max_iter=100)),
-    "b": ("20000x100, 5 classes (256, 128) adam 8 epochs", _classification,
-          dict(hidden_layer_sizes=(256, 128), solver="adam", max_iter=8)),
-    "c": ("digits (100,) sgd 100 epochs", _digits,
-          dict(hidden_layer_sizes=(100,), solver="sgd", max_iter=100)),
-    "d": ("digits (100,) lbfgs 100 iterations", _digits,
-          dict(hidden_layer_sizes=(100,), solver="lbfgs", max_iter=100)),
+    "a": (
+        "digits (100,) adam 100 epochs",
+        _digits,
+        dict(hidden_layer_sizes=(100,), solver="adam", max_iter=100),
+    ),
+    "b": (
+        "20000x100, 5 classes (256, 128) adam 8 epochs",
+        _classification,
+        dict(hidden_layer_sizes=(256, 128), solver="adam", max_iter=8),
+    ),
+    "c": (
+        "digits (100,) sgd 100 epochs",
+        _digits,
+        dict(hidden_layer_sizes=(100,), solver="sgd", max_iter=100),
+    ),
+    "d": (
+        "digits (100,) lbfgs 100 iterations",
+        _digits,
+        dict(hidden_layer_sizes=(100,), solver="lbfgs", max_iter=100),
+    ),
 }
 
 
@@ -94,8 +109,11 @@ def main(argv=None):
     repeat = 1 if args.quick else args.repeat
     warnings.simplefilter("ignore", ConvergenceWarning)
 
-    blas = [(i["internal_api"], i["num_threads"]) for i in threadpool_info()
-            if i["user_api"] == "blas"]
+    blas = [
+        (i["internal_api"], i["num_threads"])
+        for i in threadpool_info()
+        if i["user_api"] == "blas"
+    ]
     print(f"numpy {np.__version__}, scikit-learn {sklearn.__version__}, BLAS {blas}")
     gemm = gemm_gflops()
     print(f"float64 GEMM (1024^3): {gemm:.1f} GFLOP/s\n")
@@ -111,16 +129,24 @@ def main(argv=None):
             t, theirs = _time_fit(neural_network.MLPClassifier, X, y, params)
             times["sklearn"].append(t)
         ours_t, theirs_t = min(times["skinit"]), min(times["sklearn"])
-        same = ours.n_iter_ == theirs.n_iter_ and all(
-            np.allclose(a, b, rtol=1e-6, atol=1e-9)
-            for a, b in zip(ours.coefs_, theirs.coefs_)
-        ) and np.array_equal(ours.predict(X), theirs.predict(X))
-        print(f"({name}) {label:<48} {ours_t:>9.3f} {theirs_t:>10.3f} "
-              f"{ours_t / theirs_t:>6.2f}  {same}")
+        same = (
+            ours.n_iter_ == theirs.n_iter_
+            and all(
+                np.allclose(a, b, rtol=1e-6, atol=1e-9)
+                for a, b in zip(ours.coefs_, theirs.coefs_)
+            )
+            and np.array_equal(ours.predict(X), theirs.predict(X))
+        )
+        print(
+            f"({name}) {label:<48} {ours_t:>9.3f} {theirs_t:>10.3f} "
+            f"{ours_t / theirs_t:>6.2f}  {same}"
+        )
         if name == "b":
             rate = _matmul_flops(ours, X.shape[0]) / ours_t / 1e9
-            print(f"    skinit effective {rate:.1f} GFLOP/s = "
-                  f"{rate / gemm:.0%} of the GEMM rate")
+            print(
+                f"    skinit effective {rate:.1f} GFLOP/s = "
+                f"{rate / gemm:.0%} of the GEMM rate"
+            )
 
 
 if __name__ == "__main__":

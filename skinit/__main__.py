@@ -47,8 +47,10 @@ def main(argv=None):
         max_iter=args.max_iter,
         random_state=args.random_state,
     )
-    print(f"{args.dataset}: {X_train.shape[0]} training samples, "
-          f"{X.shape[1]} features, {len(np.unique(y))} classes; {params}")
+    print(
+        f"{args.dataset}: {X_train.shape[0]} training samples, "
+        f"{X.shape[1]} features, {len(np.unique(y))} classes; {params}"
+    )
     fitted = {}
     for name, cls in [
         ("skinit", MLPClassifier),
@@ -60,8 +62,10 @@ def main(argv=None):
             est = cls(**params).fit(X_train, y_train)
             elapsed = time.perf_counter() - start
         fitted[name] = est
-        print(f"  {name:<13} test accuracy {est.score(X_test, y_test):.4f}  "
-              f"epochs {est.n_iter_:>3}  fit {elapsed:.2f} s")
+        print(
+            f"  {name:<13} test accuracy {est.score(X_test, y_test):.4f}  "
+            f"epochs {est.n_iter_:>3}  fit {elapsed:.2f} s"
+        )
     ours, theirs = fitted.values()
     gap = max(np.max(np.abs(a - b)) for a, b in zip(ours.coefs_, theirs.coefs_))
     print(f"  largest difference between the two models' weights: {gap:.2e}")

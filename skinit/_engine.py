@@ -16,7 +16,6 @@ the outputs while its gradient is summed over them.
 """
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import expit, xlogy
 
 
@@ -37,9 +36,7 @@ class Layout:
         bounds = np.concatenate([[0], np.cumsum(sizes)])
         self.n_params = int(bounds[-1])
         self.n_coef_params = int(bounds[len(shapes)])
-        self.coef_slices = [
-            slice(bounds[i], bounds[i + 1]) for i in range(len(shapes))
-        ]
+        self.coef_slices = [slice(bounds[i], bounds[i + 1]) for i in range(len(shapes))]
         self._intercept_slices = [
             slice(bounds[len(shapes) + i], bounds[len(shapes) + i + 1])
             for i in range(len(shapes))
@@ -241,8 +238,7 @@ def forward(coefs, intercepts, X, activation, out_activation, activations=None):
     n_samples = X[0].shape[0] if isinstance(X, list) else X.shape[0]
     if activations is None:
         activations = [
-            np.empty((w.shape[0], n_samples, w.shape[2]), dtype=w.dtype)
-            for w in coefs
+            np.empty((w.shape[0], n_samples, w.shape[2]), dtype=w.dtype) for w in coefs
         ]
     out = [X]
     last = len(coefs) - 1
@@ -358,7 +354,9 @@ class Objective:
             np.add.reduce(deltas[i], axis=1, out=intercept_grads[i])
             if i > 0:
                 np.matmul(deltas[i], np.swapaxes(coefs[i], 1, 2), out=deltas[i - 1])
-                DERIVATIVES[activation](acts[i], deltas[i - 1], workspace.scratch[i - 1])
+                DERIVATIVES[activation](
+                    acts[i], deltas[i - 1], workspace.scratch[i - 1]
+                )
         # (a.T @ delta + alpha * W) / sw_sum, for every layer at once
         penalty = np.multiply(theta[:, :n_coef], alpha, out=workspace.penalty)
         grad[:, :n_coef] += penalty

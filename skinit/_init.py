@@ -22,10 +22,7 @@ def _per_layer(spec, n_layers, name):
 
 def _draw(spec, shape, random_state, layer, name):
     """Values of one weight matrix or bias vector, checked."""
-    where = (
-        f"{name} for layer {layer.index} "
-        f"({layer.fan_in} -> {layer.fan_out} units)"
-    )
+    where = f"{name} for layer {layer.index} ({layer.fan_in} -> {layer.fan_out} units)"
     if isinstance(spec, Initializer):
         values = spec(shape, random_state, layer=layer)
     else:

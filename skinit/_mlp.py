@@ -20,7 +20,6 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._engine import Layout, Objective
-from .initializers import NAMES, Initializer
 from ._init import initialize
 from ._restarts import rank_restarts, restart_random_states, run_chunks
 from ._solvers import (
@@ -31,6 +30,7 @@ from ._solvers import (
     fit_lbfgs,
     fit_stochastic,
 )
+from .initializers import NAMES, Initializer
 from .utils._sklearn import (
     Interval,
     Options,
@@ -197,7 +197,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             sizes = [sizes]
         sizes = list(sizes)
         if np.any(np.array(sizes) <= 0):
-            raise ValueError("hidden_layer_sizes must be > 0, got %s." % sizes)
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return sizes
 
     def _out_activation(self):
@@ -246,17 +246,28 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                 self.random_state, n_restarts
             )
             if self.restart_scoring is not None and not incremental:
-                split_state = np.random.RandomState(sequence.spawn(1)[0].generate_state(1))
+                split_state = np.random.RandomState(
+                    sequence.spawn(1)[0].generate_state(1)
+                )
                 fit_rows, held_out = self._validation_split(X, y, split_state)
                 selection = (X[held_out], self._original_targets(y[held_out]))
                 X, y = X[fit_rows], y[fit_rows]
                 if sample_weight is not None:
                     sample_weight = sample_weight[fit_rows]
-            theta = np.vstack([
-                initialize(layout, self.init, self.bias_init, self.activation,
-                           random_state, X.dtype, X)
-                for random_state in random_states
-            ])
+            theta = np.vstack(
+                [
+                    initialize(
+                        layout,
+                        self.init,
+                        self.bias_init,
+                        self.activation,
+                        random_state,
+                        X.dtype,
+                        X,
+                    )
+                    for random_state in random_states
+                ]
+            )
         else:
             shapes = [c.shape for c in self.coefs_]
             if shapes != layout.coef_shapes:
@@ -273,15 +284,26 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         objective = self._objective(layout)
 
         chunks = run_chunks(
-            _train_restarts, len(theta), self.n_jobs, self, objective, theta,
-            X, y, sample_weight, random_states, progress, batch_size, incremental,
+            _train_restarts,
+            len(theta),
+            self.n_jobs,
+            self,
+            objective,
+            theta,
+            X,
+            y,
+            sample_weight,
+            random_states,
+            progress,
+            batch_size,
+            incremental,
         )
         final = np.concatenate([c[0] for c in chunks])
         progress = [p for c in chunks for p in c[1]]
         optimizers = [o for c in chunks for o in c[2]]
         best, results = self._select(layout, final, progress, selection)
 
-        self._set_convergence_warning(progress)
+        self._warn_convergence(progress)
         self.coefs_, self.intercepts_ = layout.unpack(final[best])
         p = progress[best]
         self.n_iter_ = p.n_iter
@@ -341,15 +363,16 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             "loss_curve": loss_curves,
         }
 
-    def _set_convergence_warning(self, progress):
+    def _warn_convergence(self, progress):
         messages = [p.convergence_warning for p in progress if p.convergence_warning]
         if len(progress) == 1 and messages:
-            warnings.warn(messages[0], ConvergenceWarning)
+            warnings.warn(messages[0], ConvergenceWarning, stacklevel=2)
         elif messages:
             warnings.warn(
                 f"{len(messages)} of {len(progress)} restarts did not converge. "
                 f"{messages[0]}",
                 ConvergenceWarning,
+                stacklevel=2,
             )
 
     def _batch_size(self, n_samples):
@@ -363,7 +386,8 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if self.batch_size > n_samples:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than "
-                "sample size. It is going to be clipped"
+                "sample size. It is going to be clipped",
+                stacklevel=2,
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
@@ -406,7 +430,11 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                 self.power_t,
             )
         return AdamOptimizer(
-            shape, dtype, self.learning_rate_init, self.beta_1, self.beta_2,
+            shape,
+            dtype,
+            self.learning_rate_init,
+            self.beta_1,
+            self.beta_2,
             self.epsilon,
         )
 
@@ -453,7 +481,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         if self.solver not in _STOCHASTIC_SOLVERS:
             raise AttributeError(
                 "partial_fit is only available for stochastic optimizers. "
-                "%s is not stochastic." % self.solver
+                f"{self.solver} is not stochastic."
             )
         return True
 
@@ -464,8 +492,17 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
 
 
 def _train_restarts(
-    rows, estimator, objective, theta, X, y, sample_weight, random_states,
-    progress, batch_size, incremental,
+    rows,
+    estimator,
+    objective,
+    theta,
+    X,
+    y,
+    sample_weight,
+    random_states,
+    progress,
+    batch_size,
+    incremental,
 ):
     """Train the restarts ``rows`` together; one task of :func:`run_chunks`.
 
@@ -483,8 +520,16 @@ def _train_restarts(
     est = estimator
     if est.solver == "lbfgs":
         theta = fit_lbfgs(
-            objective, theta, progress, X, y, sample_weight, max_iter=est.max_iter,
-            max_fun=est.max_fun, tol=est.tol, verbose=est.verbose,
+            objective,
+            theta,
+            progress,
+            X,
+            y,
+            sample_weight,
+            max_iter=est.max_iter,
+            max_fun=est.max_fun,
+            tol=est.tol,
+            verbose=est.verbose,
         )
         return theta, progress, [None] * len(rows)
 
@@ -519,8 +564,17 @@ def _train_restarts(
         incremental=incremental,
     )
     theta, optimizers = fit_stochastic(
-        objective, theta, optimizer, progress, X, y, sample_weight, settings,
-        random_states=random_states, sample_idx=sample_idx, score=score,
+        objective,
+        theta,
+        optimizer,
+        progress,
+        X,
+        y,
+        sample_weight,
+        settings,
+        random_states=random_states,
+        sample_idx=sample_idx,
+        score=score,
     )
     return theta, progress, optimizers
 

@@ -4,9 +4,9 @@
 from numbers import Integral
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
-from joblib import effective_n_jobs
 
 
 def restart_random_states(random_state, n_restarts):

@@ -74,7 +74,7 @@ class SGDOptimizer:
             return True
         self.learning_rate[k] /= 5.0
         if verbose:
-            print(msg + " Setting learning rate to %f" % self.learning_rate[k])
+            print(f"{msg} Setting learning rate to {self.learning_rate[k]:f}")
         return False
 
     def take(self, rows):
@@ -311,7 +311,7 @@ def fit_stochastic(
                     stopped[j] = True
                     continue
                 if s.verbose:
-                    print("Iteration %d, loss = %.8f" % (p.n_iter, p.loss))
+                    print(f"Iteration {p.n_iter}, loss = {p.loss:.8f}")
                 _update_no_improvement_count(p, s, score, k, theta[j : j + 1])
             optimizer.iteration_ends(np.array([progress[k].t for k in active]))
 
@@ -333,15 +333,23 @@ def fit_stochastic(
                     stopped[j] = True
                 elif p.n_iter == s.max_iter:
                     p.convergence_warning = (
-                        "Stochastic Optimizer: Maximum iterations (%d) reached and "
-                        "the optimization hasn't converged yet." % s.max_iter
+                        f"Stochastic Optimizer: Maximum iterations ({s.max_iter}) "
+                        "reached and the optimization hasn't converged yet."
                     )
 
             if stopped.all():
                 break
             if stopped.any():
-                _leave(stopped, active, theta, optimizer, final, optimizers,
-                       progress, start)
+                _leave(
+                    stopped,
+                    active,
+                    theta,
+                    optimizer,
+                    final,
+                    optimizers,
+                    progress,
+                    start,
+                )
                 keep = ~stopped
                 active, theta, grad = active[keep], theta[keep], grad[keep]
                 if sample_idx is not None:
@@ -349,9 +357,17 @@ def fit_stochastic(
                 optimizer = optimizer.take(keep)
                 workspaces.clear()
     except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.")
-    _leave(np.ones(len(active), dtype=bool), active, theta, optimizer, final,
-           optimizers, progress, start)
+        warnings.warn("Training interrupted by user.", stacklevel=2)
+    _leave(
+        np.ones(len(active), dtype=bool),
+        active,
+        theta,
+        optimizer,
+        final,
+        optimizers,
+        progress,
+        start,
+    )
 
     if s.early_stopping:
         for k, p in enumerate(progress):
@@ -375,7 +391,7 @@ def _update_no_improvement_count(p, settings, score, k, params):
         val_score = score(k, params)
         p.validation_scores.append(val_score)
         if settings.verbose:
-            print("Validation score: %f" % val_score)
+            print(f"Validation score: {val_score:f}")
         if val_score < p.best_validation_score + settings.tol:
             p.no_improvement_count += 1
         else:
@@ -393,7 +409,16 @@ def _update_no_improvement_count(p, settings, score, k, params):
 
 
 def fit_lbfgs(
-    objective, theta, progress, X, y, sample_weight, *, max_iter, max_fun, tol,
+    objective,
+    theta,
+    progress,
+    X,
+    y,
+    sample_weight,
+    *,
+    max_iter,
+    max_fun,
+    tol,
     verbose,
 ):
     """Train each of K networks with scipy's L-BFGS-B, one after the other.
@@ -413,7 +438,7 @@ def fit_lbfgs(
         params = theta[k : k + 1]
         grad = np.empty_like(params)
 
-        def loss_grad(x):
+        def loss_grad(x, params=params, grad=grad):
             params[0] = x
             loss = objective.loss_grad(params, grad, X, y, sample_weight, workspace)
             return float(loss[0]), grad[0].astype(np.float64)

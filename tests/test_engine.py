@@ -40,7 +40,10 @@ def test_gradient_matches_finite_differences(
     layout, theta, X, y = _problem(loss)
     sample_weight = np.linspace(0.5, 2, X.shape[0]) if weighted else None
     objective = Objective(
-        layout, alpha=0.3, loss=loss, activation=activation,
+        layout,
+        alpha=0.3,
+        loss=loss,
+        activation=activation,
         out_activation=out_activation,
     )
     workspace = Workspace(layout, 1, X.shape[0], theta.dtype)
@@ -72,7 +75,10 @@ def test_gradient_matches_finite_differences(
 def test_data_loss_matches_sklearn(loss, out_activation):
     layout, theta, X, y = _problem(loss)
     objective = Objective(
-        layout, alpha=0.0, loss=loss, activation="tanh",
+        layout,
+        alpha=0.0,
+        loss=loss,
+        activation="tanh",
         out_activation=out_activation,
     )
     y_pred = objective.predict(theta, X)[0]
@@ -95,7 +101,10 @@ def test_networks_are_independent_along_restart_axis(
     rows = np.array([rng.permutation(X.shape[0]) for _ in range(n_networks)])
     sample_weight = rng.uniform(0.5, 2, X.shape[0])
     objective = Objective(
-        layout, alpha=0.1, loss=loss, activation="relu",
+        layout,
+        alpha=0.1,
+        loss=loss,
+        activation="relu",
         out_activation=out_activation,
     )
     if per_network_input == "sparse":

@@ -33,8 +33,10 @@ def _expected(name):
         "uniform": uniform(0.1 / math.sqrt(12) * 1.0),
         "normal": (0.05, None),
         "truncated_normal": (0.05 * TRUNCATED_STD, 0.1),
-        "glorot_uniform": (math.sqrt(2 / (FAN_IN + FAN_OUT)),
-                           math.sqrt(6 / (FAN_IN + FAN_OUT))),
+        "glorot_uniform": (
+            math.sqrt(2 / (FAN_IN + FAN_OUT)),
+            math.sqrt(6 / (FAN_IN + FAN_OUT)),
+        ),
         "glorot_normal": truncated(math.sqrt(1 / fan_avg)),
         "he_uniform": (math.sqrt(2 / FAN_IN), math.sqrt(6 / FAN_IN)),
         "he_normal": truncated(math.sqrt(2 / FAN_IN)),
@@ -47,9 +49,18 @@ def _expected(name):
 
 
 RANDOM_NAMES = [
-    "uniform", "normal", "truncated_normal", "glorot_uniform", "glorot_normal",
-    "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
-    "variance_scaling", "orthogonal", "sklearn",
+    "uniform",
+    "normal",
+    "truncated_normal",
+    "glorot_uniform",
+    "glorot_normal",
+    "he_uniform",
+    "he_normal",
+    "lecun_uniform",
+    "lecun_normal",
+    "variance_scaling",
+    "orthogonal",
+    "sklearn",
 ]
 
 
@@ -65,8 +76,9 @@ def test_moments_and_bounds_match_formula(name):
         assert np.abs(W).max() > 0.99 * bound  # the bound is reached, not smaller
 
 
-@pytest.mark.parametrize("name", ["xavier_uniform", "xavier_normal",
-                                  "kaiming_uniform", "kaiming_normal"])
+@pytest.mark.parametrize(
+    "name", ["xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal"]
+)
 def test_aliases(name):
     twin = {"xavier": "glorot", "kaiming": "he"}[name.split("_")[0]]
     twin += "_" + name.split("_")[1]
@@ -83,8 +95,10 @@ def test_truncation_constant_is_its_definition():
         (I.HeNormal(mode="fan_out"), math.sqrt(2 / FAN_OUT)),
         (I.HeUniform(mode="fan_out"), math.sqrt(2 / FAN_OUT)),
         (I.GlorotUniform(gain=5 / 3), 5 / 3 * math.sqrt(2 / (FAN_IN + FAN_OUT))),
-        (I.VarianceScaling(2.0, "fan_avg", "untruncated_normal"),
-         math.sqrt(4 / (FAN_IN + FAN_OUT))),
+        (
+            I.VarianceScaling(2.0, "fan_avg", "untruncated_normal"),
+            math.sqrt(4 / (FAN_IN + FAN_OUT)),
+        ),
         (I.Orthogonal(gain=3.0), 3 / math.sqrt(FAN_IN)),
         (I.RandomNormal(mean=1.0, stddev=0.3), 0.3),
     ],
@@ -164,34 +178,44 @@ def _fit(iris, **params):
 
 def test_default_init_is_sklearn(iris):
     default, named = _fit(iris), _fit(iris, init="sklearn", bias_init="auto")
-    for a, b in zip(default.coefs_ + default.intercepts_,
-                    named.coefs_ + named.intercepts_):
+    for a, b in zip(
+        default.coefs_ + default.intercepts_, named.coefs_ + named.intercepts_
+    ):
         assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize(
     "init",
-    ["he_normal", I.Orthogonal(gain=2.0), "lsuv",
-     lambda shape, rs: rs.normal(0, 0.1, shape),
-     ["glorot_uniform", I.HeUniform(), "zeros"]],
+    [
+        "he_normal",
+        I.Orthogonal(gain=2.0),
+        "lsuv",
+        lambda shape, rs: rs.normal(0, 0.1, shape),
+        ["glorot_uniform", I.HeUniform(), "zeros"],
+    ],
     ids=["name", "object", "lsuv", "callable", "list"],
 )
 def test_every_form_of_init_is_reproducible(iris, init):
     first, second = _fit(iris, init=init), _fit(iris, init=init)
     assert [c.shape for c in first.init_coefs_] == [(4, 8), (8, 6), (6, 3)]
     assert [b.shape for b in first.init_intercepts_] == [(8,), (6,), (3,)]
-    for a, b in zip(first.init_coefs_ + first.coefs_,
-                    second.init_coefs_ + second.coefs_):
+    for a, b in zip(
+        first.init_coefs_ + first.coefs_, second.init_coefs_ + second.coefs_
+    ):
         assert_array_equal(a, b)
-    third = MLPClassifier(hidden_layer_sizes=(8, 6), max_iter=3, random_state=1,
-                          init=init).fit(*iris)
+    third = MLPClassifier(
+        hidden_layer_sizes=(8, 6), max_iter=3, random_state=1, init=init
+    ).fit(*iris)
     if init != ["glorot_uniform", I.HeUniform(), "zeros"]:
         assert not np.array_equal(first.init_coefs_[0], third.init_coefs_[0])
 
 
 def test_per_layer_lists_apply_to_the_right_layers(iris):
-    clf = _fit(iris, init=["ones", I.Constant(2.0), "zeros"],
-               bias_init=[I.Constant(-1.0), "zeros", "ones"])
+    clf = _fit(
+        iris,
+        init=["ones", I.Constant(2.0), "zeros"],
+        bias_init=[I.Constant(-1.0), "zeros", "ones"],
+    )
     for coef, value in zip(clf.init_coefs_, [1.0, 2.0, 0.0]):
         assert_array_equal(coef, value)
     for intercept, value in zip(clf.init_intercepts_, [-1.0, 0.0, 1.0]):
@@ -215,28 +239,41 @@ def test_callable_receives_shape_and_the_estimators_random_state(iris):
         return np.full(shape, 0.1)
 
     _fit(iris, init=init)
-    assert seen == [((4, 8), "RandomState"), ((8, 6), "RandomState"),
-                    ((6, 3), "RandomState")]
+    assert seen == [
+        ((4, 8), "RandomState"),
+        ((8, 6), "RandomState"),
+        ((6, 3), "RandomState"),
+    ]
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "identity"])
 def test_lsuv_gives_unit_variance_per_layer(iris, activation):
     X, y = iris
     X = X * 7.0 + 3.0  # far from unit variance to start with
-    clf = MLPClassifier(hidden_layer_sizes=(20, 10), activation=activation,
-                        init="lsuv", max_iter=1, random_state=0).fit(X, y)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(20, 10),
+        activation=activation,
+        init="lsuv",
+        max_iter=1,
+        random_state=0,
+    ).fit(X, y)
     inputs = X
     for coef, intercept in zip(clf.init_coefs_, clf.init_intercepts_):
         out = inputs @ coef + intercept
         assert abs(out.var() - 1) < 0.1
-        inputs = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0),
-                  "identity": lambda a: a}[activation](out)
+        inputs = {
+            "tanh": np.tanh,
+            "relu": lambda a: np.maximum(a, 0),
+            "identity": lambda a: a,
+        }[activation](out)
 
 
 def test_lsuv_on_constant_data_explains(iris):
     X, y = iris
-    with pytest.raises(ValueError, match="LSUV cannot scale layer 0: its input is "
-                       "the same for every sample"):
+    with pytest.raises(
+        ValueError,
+        match="LSUV cannot scale layer 0: its input is the same for every sample",
+    ):
         MLPClassifier(init="lsuv").fit(np.ones_like(X), y)
 
 
@@ -256,17 +293,25 @@ def test_grid_search_over_initializers(iris):
         cv=2,
     ).fit(*iris)
     shown = [repr(p["init"]) for p in grid.cv_results_["params"]]
-    assert shown == ["'glorot_uniform'", "HeNormal()", "Orthogonal()",
-                     "Orthogonal()"]
+    assert shown == ["'glorot_uniform'", "HeNormal()", "Orthogonal()", "Orthogonal()"]
     assert grid.cv_results_["params"][3]["init__gain"] == 2.0
 
 
 def test_nested_gain_reaches_the_fitted_model(iris):
-    pipe = Pipeline([
-        ("scale", StandardScaler()),
-        ("mlp", MLPRegressor(hidden_layer_sizes=(30,), init=I.Orthogonal(),
-                             max_iter=1, random_state=0)),
-    ])
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            (
+                "mlp",
+                MLPRegressor(
+                    hidden_layer_sizes=(30,),
+                    init=I.Orthogonal(),
+                    max_iter=1,
+                    random_state=0,
+                ),
+            ),
+        ]
+    )
     X, y = iris
     for gain in (0.5, 3.0):
         pipe.set_params(mlp__init__gain=gain).fit(X, y)
@@ -284,30 +329,41 @@ def test_nested_gain_reaches_the_fitted_model(iris):
 def test_unknown_name_lists_the_valid_ones(iris):
     with pytest.raises(InvalidParameterError, match="'init' parameter .*'he_normal'"):
         _fit(iris, init="he")
-    with pytest.raises(ValueError, match="Unknown initializer 'he'. Valid names are:"
-                       " constant, glorot_normal"):
+    with pytest.raises(
+        ValueError,
+        match="Unknown initializer 'he'. Valid names are: constant, glorot_normal",
+    ):
         _fit(iris, init=["he", "zeros", "zeros"])
 
 
 def test_callable_wrong_shape_names_layer_and_shape(iris):
-    with pytest.raises(ValueError, match=r"init for layer 1 \(8 -> 6 units\) returned "
-                       r"an array of shape \(6, 8\); expected \(8, 6\)"):
-        _fit(iris, init=lambda shape, rs: np.zeros(shape[::-1] if shape == (8, 6)
-                                                   else shape))
+    with pytest.raises(
+        ValueError,
+        match=r"init for layer 1 \(8 -> 6 units\) returned "
+        r"an array of shape \(6, 8\); expected \(8, 6\)",
+    ):
+        _fit(
+            iris,
+            init=lambda shape, rs: np.zeros(shape[::-1] if shape == (8, 6) else shape),
+        )
 
 
 def test_callable_non_finite_names_layer(iris):
     def init(shape, rs):
         return np.full(shape, np.nan if shape == (6, 3) else 0.1)
 
-    with pytest.raises(ValueError, match=r"init for layer 2 \(6 -> 3 units\) "
-                       "returned non-finite"):
+    with pytest.raises(
+        ValueError,
+        match=r"init for layer 2 \(6 -> 3 units\) "
+        "returned non-finite",
+    ):
         _fit(iris, init=init)
 
 
 def test_list_of_wrong_length(iris):
-    with pytest.raises(ValueError, match="init has 2 entries but the network has 3 "
-                       "weight layers"):
+    with pytest.raises(
+        ValueError, match="init has 2 entries but the network has 3 weight layers"
+    ):
         _fit(iris, init=["zeros", "zeros"])
     with pytest.raises(ValueError, match="bias_init has 4 entries"):
         _fit(iris, bias_init=["zeros"] * 4)

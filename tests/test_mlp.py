@@ -153,7 +153,10 @@ def test_multilabel_equals_sklearn():
     X = StandardScaler().fit_transform(X)
     for solver in ("adam", "lbfgs"):
         ours, theirs = _pair(
-            MLPClassifier, solver=solver, max_iter=20, random_state=0,
+            MLPClassifier,
+            solver=solver,
+            max_iter=20,
+            random_state=0,
             hidden_layer_sizes=(8,),
         )
         _fit_both(ours, theirs, X, Y)
@@ -184,7 +187,10 @@ def test_regressor_equals_sklearn(regression, loss, solver, n_targets):
 def test_regressor_early_stopping_equals_sklearn(regression):
     X, Y = regression
     ours, theirs = _pair(
-        MLPRegressor, early_stopping=True, max_iter=30, random_state=0,
+        MLPRegressor,
+        early_stopping=True,
+        max_iter=30,
+        random_state=0,
         n_iter_no_change=2,
     )
     _fit_both(ours, theirs, X, Y)
@@ -199,7 +205,10 @@ def test_sparse_input_equals_sklearn(digits, solver, fmt):
     X[X < 0.5] = 0
     X_sparse = sp.csr_matrix(X).asformat(fmt)
     ours, theirs = _pair(
-        MLPClassifier, solver=solver, hidden_layer_sizes=(10,), max_iter=10,
+        MLPClassifier,
+        solver=solver,
+        hidden_layer_sizes=(10,),
+        max_iter=10,
         random_state=0,
     )
     _fit_both(ours, theirs, X_sparse, y)
@@ -212,7 +221,10 @@ def test_float32_kept_float32(digits, solver):
     X, y = digits
     X32 = X.astype(np.float32)
     ours, theirs = _pair(
-        MLPClassifier, solver=solver, hidden_layer_sizes=(10,), max_iter=10,
+        MLPClassifier,
+        solver=solver,
+        hidden_layer_sizes=(10,),
+        max_iter=10,
         random_state=0,
     )
     _fit_both(ours, theirs, X32, y)
@@ -253,8 +265,13 @@ def test_partial_fit_regressor_equals_sklearn(regression):
 def test_warm_start_equals_sklearn(digits, solver, early_stopping):
     X, y = digits
     ours, theirs = _pair(
-        MLPClassifier, solver=solver, hidden_layer_sizes=(10,), max_iter=5,
-        warm_start=True, random_state=0, early_stopping=early_stopping,
+        MLPClassifier,
+        solver=solver,
+        hidden_layer_sizes=(10,),
+        max_iter=5,
+        warm_start=True,
+        random_state=0,
+        early_stopping=early_stopping,
     )
     for _ in range(3):
         _fit_both(ours, theirs, X, y)
@@ -276,8 +293,12 @@ def test_random_state_instance_is_consumed_like_sklearn(digits):
 def test_verbose_output_matches_sklearn(digits, capsys):
     X, y = digits
     ours, theirs = _pair(
-        MLPClassifier, hidden_layer_sizes=(5,), max_iter=3, verbose=True,
-        random_state=0, early_stopping=True,
+        MLPClassifier,
+        hidden_layer_sizes=(5,),
+        max_iter=3,
+        verbose=True,
+        random_state=0,
+        early_stopping=True,
     )
     _fit_both(ours, theirs, X, y)
     ours_out = capsys.readouterr().out
@@ -307,8 +328,12 @@ def test_long_lbfgs_run_equals_sklearn(digits):
     # near convergence L-BFGS's line search amplifies the last bits of the loss
     X, y = digits
     ours, theirs = _pair(
-        MLPClassifier, solver="lbfgs", hidden_layer_sizes=(30,), max_iter=150,
-        tol=0.0, random_state=0,
+        MLPClassifier,
+        solver="lbfgs",
+        hidden_layer_sizes=(30,),
+        max_iter=150,
+        tol=0.0,
+        random_state=0,
     )
     _fit_both(ours, theirs, X, y)
     assert_same_model(ours, theirs, X)

@@ -103,14 +103,20 @@ def test_same_model_whatever_the_execution_path(iris, config):
             other.fit(*iris)
         _assert_same_model(reference, other)
         for key in ("loss", "n_iter", "rank"):
-            assert_array_equal(reference.restart_results_[key],
-                               other.restart_results_[key])
+            assert_array_equal(
+                reference.restart_results_[key], other.restart_results_[key]
+            )
 
 
 def test_all_restarts_diverging_raises(iris):
     X, y = iris
-    reg = MLPRegressor(solver="sgd", learning_rate_init=1.0, hidden_layer_sizes=(20,),
-                       n_restarts=3, random_state=0)
+    reg = MLPRegressor(
+        solver="sgd",
+        learning_rate_init=1.0,
+        hidden_layer_sizes=(20,),
+        n_restarts=3,
+        random_state=0,
+    )
     with pytest.raises(ValueError, match=r"all 3 restarts diverged \(at iterations"):
         reg.fit(X * 1e3, X[:, 0] * 1e6)
     assert not hasattr(reg, "coefs_")
@@ -144,7 +150,8 @@ def test_partial_fit_and_warm_start_continue_the_selected_model(iris):
 
 def test_regressor_restarts(iris):
     X, _ = iris
-    reg = MLPRegressor(hidden_layer_sizes=(5,), n_restarts=3, random_state=0,
-                       max_iter=20).fit(X[:, :3], X[:, 3])
+    reg = MLPRegressor(
+        hidden_layer_sizes=(5,), n_restarts=3, random_state=0, max_iter=20
+    ).fit(X[:, :3], X[:, 3])
     assert reg.best_restart_ == int(np.argmin(reg.restart_results_["loss"]))
     assert_allclose(reg.loss_, reg.restart_results_["loss"].min())

@@ -35,8 +35,9 @@ def test_wrong_shapes_rejected(iris):
     with pytest.raises(ValueError, match="Expected 2D array"):
         MLPClassifier().fit(X[:, 0], y)
     clf = MLPClassifier(max_iter=5).fit(X, y)
-    with pytest.raises(ValueError, match="X has 3 features, but MLPClassifier is "
-                       "expecting 4 features"):
+    with pytest.raises(
+        ValueError, match="X has 3 features, but MLPClassifier is expecting 4 features"
+    ):
         clf.predict(X[:, :3])
 
 
@@ -56,7 +57,9 @@ def test_unknown_parameter_values_list_allowed(iris, params, match):
 
 
 def test_hidden_layer_sizes_must_be_positive(iris):
-    with pytest.raises(ValueError, match=r"hidden_layer_sizes must be > 0, got \[5, 0\]"):
+    with pytest.raises(
+        ValueError, match=r"hidden_layer_sizes must be > 0, got \[5, 0\]"
+    ):
         MLPClassifier(hidden_layer_sizes=(5, 0)).fit(*iris)
 
 
@@ -70,8 +73,10 @@ def test_partial_fit_errors(iris):
     with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
         MLPClassifier(early_stopping=True).partial_fit(X, y, classes=[0, 1, 2])
     for est in (MLPClassifier(solver="lbfgs"), MLPRegressor(solver="lbfgs")):
-        with pytest.raises(AttributeError, match="has no attribute 'partial_fit'") as err:
-            est.partial_fit
+        with pytest.raises(
+            AttributeError, match="has no attribute 'partial_fit'"
+        ) as err:
+            getattr(est, "partial_fit")  # noqa: B009
         assert "lbfgs is not stochastic" in str(err.value.__cause__)
         assert not hasattr(est, "partial_fit")
 
@@ -79,8 +84,9 @@ def test_partial_fit_errors(iris):
 def test_warm_start_checks_classes_and_architecture(iris):
     X, y = iris
     clf = MLPClassifier(warm_start=True, max_iter=5).fit(X, y)
-    with pytest.raises(ValueError, match="warm_start can only be used where `y` "
-                       "has the same classes"):
+    with pytest.raises(
+        ValueError, match="warm_start can only be used where `y` has the same classes"
+    ):
         clf.fit(X[y < 2], y[y < 2])
     clf.set_params(hidden_layer_sizes=(7,))
     with pytest.raises(ValueError, match="hidden_layer_sizes=.*Set warm_start=False"):
@@ -106,8 +112,11 @@ def test_batch_size_larger_than_data_warns(iris):
 
 def _diverging(**params):
     return MLPRegressor(
-        solver="sgd", learning_rate_init=1.0, hidden_layer_sizes=(20,),
-        random_state=0, **params,
+        solver="sgd",
+        learning_rate_init=1.0,
+        hidden_layer_sizes=(20,),
+        random_state=0,
+        **params,
     )
 
 
@@ -115,7 +124,9 @@ def test_divergence_names_the_iteration_and_leaves_no_state(iris):
     X, _ = iris
     y = X[:, 0] * 1e6
     reg = _diverging()
-    with pytest.raises(ValueError, match=r"non-finite at iteration \d+.*StandardScaler"):
+    with pytest.raises(
+        ValueError, match=r"non-finite at iteration \d+.*StandardScaler"
+    ):
         reg.fit(X * 1e3, y)
     with pytest.raises(NotFittedError):
         reg.predict(X)

@@ -102,7 +102,9 @@ class _Preset(VarianceScaling):
 
 
 class GlorotUniform(_Preset):
-    r"""Glorot/Xavier uniform: :math:`U(-a, a)`, :math:`a = g\sqrt{6/(\text{fan\_in}+\text{fan\_out})}`.
+    r"""Glorot/Xavier uniform: :math:`U(-a, a)`, :math:`a = g\sqrt{6 / (n_i + n_o)}`.
+
+    :math:`n_i, n_o` are fan_in and fan_out.
 
     Variance ``2 g^2 / (fan_in + fan_out)``: keeps forward and backward
     variances close for symmetric activations near their linear regime. Same
