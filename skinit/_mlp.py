@@ -246,14 +246,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                 self.random_state, n_restarts
             )
             if self.restart_scoring is not None and not incremental:
-                split_state = np.random.RandomState(
-                    sequence.spawn(1)[0].generate_state(1)
+                X, y, sample_weight, selection = self._hold_out_for_selection(
+                    X, y, sample_weight, sequence
                 )
-                fit_rows, held_out = self._validation_split(X, y, split_state)
-                selection = (X[held_out], self._original_targets(y[held_out]))
-                X, y = X[fit_rows], y[fit_rows]
-                if sample_weight is not None:
-                    sample_weight = sample_weight[fit_rows]
             theta = np.vstack(
                 [
                     initialize(
@@ -269,14 +264,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
                 ]
             )
         else:
-            shapes = [c.shape for c in self.coefs_]
-            if shapes != layout.coef_shapes:
-                raise ValueError(
-                    "The network fitted before has layers of shapes "
-                    f"{shapes}; with hidden_layer_sizes={self.hidden_layer_sizes} "
-                    f"and this data they would be {layout.coef_shapes}. "
-                    "Set warm_start=False or keep the architecture."
-                )
+            self._check_architecture(layout)
             random_states = [check_random_state(self.random_state)]
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
         progress = [self._progress(row[np.newaxis], first_pass) for row in theta]
@@ -322,6 +310,29 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             self.restart_results_ = {"seed": np.array(seeds, dtype=object), **results}
             self.best_restart_ = best
         return self
+
+    def _hold_out_for_selection(self, X, y, sample_weight, sequence):
+        """Split off the rows ``restart_scoring`` scores every restart on.
+
+        The split is drawn from its own stream of ``sequence``, so that each
+        restart's random state stays the one of its single fit.
+        """
+        split_state = np.random.RandomState(sequence.spawn(1)[0].generate_state(1))
+        fit_rows, held_out = self._validation_split(X, y, split_state)
+        selection = (X[held_out], self._original_targets(y[held_out]))
+        if sample_weight is not None:
+            sample_weight = sample_weight[fit_rows]
+        return X[fit_rows], y[fit_rows], sample_weight, selection
+
+    def _check_architecture(self, layout):
+        shapes = [c.shape for c in self.coefs_]
+        if shapes != layout.coef_shapes:
+            raise ValueError(
+                f"The network fitted before has layers of shapes {shapes}; with "
+                f"hidden_layer_sizes={self.hidden_layer_sizes} and this data they "
+                f"would be {layout.coef_shapes}. Set warm_start=False or keep the "
+                "architecture."
+            )
 
     def _select(self, layout, final, progress, selection):
         """Index of the best restart, and what ``restart_results_`` shows."""
@@ -536,7 +547,8 @@ def _train_restarts(
     for p in progress:
         p.n_iter = 0
     if incremental and hasattr(est, "_optimizer"):
-        optimizer = est._optimizer
+        # a copy: a partial_fit that fails leaves the estimator's state intact
+        optimizer = est._optimizer.take(np.arange(len(rows)))
     else:
         optimizer = est._new_optimizer(theta.shape, theta.dtype)
     sample_idx = score = None
