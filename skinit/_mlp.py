@@ -19,6 +19,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._callbacks import TrainingMonitor
 from ._engine import Layout, Objective
 from ._init import initialize
 from ._restarts import rank_restarts, restart_random_states, run_chunks
@@ -32,15 +33,22 @@ from ._solvers import (
 )
 from .initializers import NAMES, Initializer
 from .utils._sklearn import (
+    CallbackSupportMixin,
     Interval,
     Options,
     StrOptions,
     _check_partial_fit_first_call,
     _check_sample_weight,
     _fit_context,
+    _has_callbacks,
+    with_callbacks,
 )
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+# set during fit by sklearn.callback, and needed after it for the teardown
+_CALLBACK_STATE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 
 
 @contextlib.contextmanager
@@ -50,12 +58,14 @@ def _restore_on_error(estimator):
     try:
         yield
     except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(saved)
+        state = estimator.__dict__
+        callback_state = {key: state[key] for key in _CALLBACK_STATE if key in state}
+        state.clear()
+        state.update(saved, **callback_state)
         raise
 
 
-class BaseMultilayerPerceptron(BaseEstimator, ABC):
+class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
     """Base class for MLP classification and regression.
 
     Warning: This class should not be used directly.
@@ -167,6 +177,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
 
     # -- fitting ---------------------------------------------------------------
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target(s) y.
@@ -270,6 +281,9 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
         progress = [self._progress(row[np.newaxis], first_pass) for row in theta]
         batch_size = self._batch_size(X.shape[0])
         objective = self._objective(layout)
+        monitor = (
+            None if incremental else self._start_callbacks(len(theta), layout, X, y)
+        )
 
         chunks = run_chunks(
             _train_restarts,
@@ -285,6 +299,7 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             progress,
             batch_size,
             incremental,
+            monitor,
         )
         final = np.concatenate([c[0] for c in chunks])
         progress = [p for c in chunks for p in c[1]]
@@ -309,7 +324,43 @@ class BaseMultilayerPerceptron(BaseEstimator, ABC):
             self.restart_seeds_ = seeds
             self.restart_results_ = {"seed": np.array(seeds, dtype=object), **results}
             self.best_restart_ = best
+        if not incremental:
+            self._end_callbacks(monitor, final, X, y)
         return self
+
+    def _start_callbacks(self, n_restarts, layout, X, y):
+        """Begin the fit task; a monitor of the restarts if callbacks listen."""
+        if not hasattr(self, "_init_callback_context"):
+            return None  # scikit-learn < 1.9
+        fit_context = self._init_callback_context(max_subtasks=n_restarts)
+        fit_context.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        if not _has_callbacks(fit_context):
+            return None
+        # L-BFGS begins one iteration more than it runs
+        n_epochs = self.max_iter + (self.solver == "lbfgs")
+        contexts = [
+            fit_context.subcontext(task_name="restart", max_subtasks=n_epochs)
+            for _ in range(n_restarts)
+        ]
+        for context in contexts:
+            context.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        return TrainingMonitor(self, contexts, layout, X, y)
+
+    def _end_callbacks(self, monitor, final, X, y):
+        if monitor is not None:
+            for params, context in zip(final, monitor.restart_contexts):
+                context.call_on_fit_task_end(
+                    estimator=self,
+                    X=X,
+                    y=y,
+                    reconstruction_attributes=lambda params=params: monitor._fitted(
+                        params
+                    ),
+                )
+        if hasattr(self, "_callback_fit_ctx"):
+            self._callback_fit_ctx.call_on_fit_task_end(
+                estimator=self, X=X, y=y, reconstruction_attributes={}
+            )
 
     def _hold_out_for_selection(self, X, y, sample_weight, sequence):
         """Split off the rows ``restart_scoring`` scores every restart on.
@@ -514,6 +565,7 @@ def _train_restarts(
     progress,
     batch_size,
     incremental,
+    monitor,
 ):
     """Train the restarts ``rows`` together; one task of :func:`run_chunks`.
 
@@ -529,6 +581,7 @@ def _train_restarts(
     random_states = [random_states[k] for k in rows]
     y = y.astype(X.dtype)
     est = estimator
+    monitor = None if monitor is None else monitor.take(rows)
     if est.solver == "lbfgs":
         theta = fit_lbfgs(
             objective,
@@ -541,6 +594,7 @@ def _train_restarts(
             max_fun=est.max_fun,
             tol=est.tol,
             verbose=est.verbose,
+            monitor=monitor,
         )
         return theta, progress, [None] * len(rows)
 
@@ -587,6 +641,7 @@ def _train_restarts(
         random_states=random_states,
         sample_idx=sample_idx,
         score=score,
+        monitor=monitor,
     )
     return theta, progress, optimizers
 
@@ -855,6 +910,12 @@ _NOTES_DOC = """
     The stochastic solvers update all parameters in place in one packed array
     and compute the data loss of each minibatch at the cost of the output
     layer only, which makes them faster than scikit-learn's at the same work.
+
+    With scikit-learn >= 1.9, ``fit`` reports to the callbacks of
+    :mod:`sklearn.callback` (``est.set_callbacks(ProgressBar())``): the fit is
+    a task, each restart a subtask, each epoch (or L-BFGS iteration) a subtask
+    of its restart; a callback that asks to stop at the end of an epoch stops
+    that restart. ``partial_fit`` does not report.
 """
 
 _REFERENCES_DOC = """

@@ -226,6 +226,7 @@ def fit_stochastic(
     random_states,
     sample_idx=None,
     score=None,
+    monitor=None,
 ):
     """Train K networks with sgd or adam until each converges or stops.
 
@@ -248,6 +249,9 @@ def fit_stochastic(
     score : callable, default=None
         ``score(k, params)``: validation score of network ``k`` with
         parameters ``params`` of shape ``(1, n_params)``, for early stopping.
+    monitor : TrainingMonitor, default=None
+        Told when each network begins and ends an epoch; a network stops when
+        it asks to.
 
     Returns
     -------
@@ -280,6 +284,9 @@ def fit_stochastic(
 
     try:
         for _ in range(s.max_iter):
+            if monitor is not None:
+                for j, k in enumerate(active):
+                    monitor.begin(k, theta[j])
             if s.shuffle:
                 for j, k in enumerate(active):
                     perm = np.arange(n_train)
@@ -300,12 +307,15 @@ def fit_stochastic(
                     optimizer.update(theta, grad)
 
             stopped = np.zeros(len(active), dtype=bool)
+            interrupted = np.zeros(len(active), dtype=bool)
             for j, k in enumerate(active):
                 p = progress[k]
                 p.n_iter += 1
                 p.loss = epoch_loss[j] / n_train
                 p.t += n_train
                 p.loss_curve.append(p.loss)
+                if monitor is not None:
+                    interrupted[j] = monitor.end(k, theta[j])
                 if not np.isfinite(p.loss):
                     p.diverged_at = p.n_iter
                     stopped[j] = True
@@ -317,7 +327,8 @@ def fit_stochastic(
 
             for j, k in enumerate(active):
                 p = progress[k]
-                if stopped[j]:
+                if stopped[j] or interrupted[j]:
+                    stopped[j] = True
                     continue
                 if p.no_improvement_count > s.n_iter_no_change:
                     what = "Validation score" if s.early_stopping else "Training loss"
@@ -408,6 +419,18 @@ def _update_no_improvement_count(p, settings, score, k, params):
             p.best_loss = p.loss_curve[-1]
 
 
+def _lbfgs_callback(monitor, k):
+    """scipy's per-iteration callback, reporting network ``k`` to ``monitor``."""
+
+    def callback(intermediate_result):
+        x = intermediate_result.x
+        if monitor.end(k, x):
+            raise StopIteration
+        monitor.begin(k, x)
+
+    return callback
+
+
 def fit_lbfgs(
     objective,
     theta,
@@ -420,11 +443,13 @@ def fit_lbfgs(
     max_fun,
     tol,
     verbose,
+    monitor=None,
 ):
     """Train each of K networks with scipy's L-BFGS-B, one after the other.
 
     ``progress`` (one per network) receives each network's loss, iterations,
-    convergence and time.
+    convergence and time; ``monitor`` (see :func:`fit_stochastic`) each
+    iteration.
 
     Returns
     -------
@@ -443,11 +468,17 @@ def fit_lbfgs(
             loss = objective.loss_grad(params, grad, X, y, sample_weight, workspace)
             return float(loss[0]), grad[0].astype(np.float64)
 
+        callback = None
+        if monitor is not None:
+            monitor.begin(k, params[0].copy())
+            callback = _lbfgs_callback(monitor, k)
+
         result = scipy.optimize.minimize(
             loss_grad,
             params[0].astype(np.float64),
             method="L-BFGS-B",
             jac=True,
+            callback=callback,
             options={
                 "maxfun": max_fun,
                 "maxiter": max_iter,
@@ -464,5 +495,7 @@ def fit_lbfgs(
         if not (np.isfinite(p.loss) and np.isfinite(result.x).all()):
             p.diverged_at = p.n_iter
         params[0] = result.x
+        if monitor is not None:
+            monitor.close(k, result.x)
         p.fit_time = time.perf_counter() - start
     return theta

@@ -12,6 +12,7 @@ from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import _check_sample_weight
 
 __all__ = [
+    "CallbackSupportMixin",
     "Interval",
     "Options",
     "StrOptions",
@@ -20,4 +21,21 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "_get_additional_lbfgs_options_dict",
+    "_has_callbacks",
+    "with_callbacks",
 ]
+
+try:  # scikit-learn >= 1.9
+    from sklearn.callback import CallbackSupportMixin, with_callbacks
+except ImportError:  # callbacks are then simply not offered
+
+    class CallbackSupportMixin:
+        pass
+
+    def with_callbacks(method):
+        return method
+
+
+def _has_callbacks(context):
+    """Whether any callback listens to this callback context."""
+    return bool(getattr(context, "_callbacks", None))

@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""scikit-learn callbacks: the task tree of a fit, and stopping on request."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.model_selection import GridSearchCV
+from sklearn.preprocessing import StandardScaler
+
+from skinit import MLPClassifier
+
+pytest.importorskip("sklearn.callback")
+
+
+class Recorder:
+    """Records the tasks that end; asks to stop epochs after ``stop_after``."""
+
+    def __init__(self, stop_after=None):
+        self.stop_after = stop_after
+        self.ended = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, *, fitted_estimator=None):
+        pass
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        self.ended.append((context.task_name, fitted_estimator))
+        if context.task_name == "epoch" and self.stop_after is not None:
+            return context.task_id + 1 >= self.stop_after
+        return False
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_task_tree_has_restarts_and_epochs(iris, solver):
+    recorder = Recorder()
+    clf = MLPClassifier(
+        hidden_layer_sizes=(5,), max_iter=7, n_restarts=3, solver=solver, random_state=0
+    )
+    clf.set_callbacks(recorder).fit(*iris)
+    names = [name for name, _ in recorder.ended]
+    assert names.count("fit") == 1 and names[-1] == "fit"
+    assert names.count("restart") == 3
+    n_epochs = clf.restart_results_["n_iter"].sum()
+    extra = 3 if solver == "lbfgs" else 0  # the iteration L-BFGS begins last
+    assert names.count("epoch") == n_epochs + extra
+    # callbacks that look at the model get a fitted estimator
+    epoch_model = next(est for name, est in recorder.ended if name == "epoch")
+    assert epoch_model.predict(iris[0]).shape == iris[1].shape
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_callback_asking_to_stop_ends_training_cleanly(iris, solver):
+    clf = MLPClassifier(
+        hidden_layer_sizes=(5,),
+        max_iter=50,
+        n_restarts=2,
+        solver=solver,
+        random_state=0,
+    )
+    clf.set_callbacks(Recorder(stop_after=4)).fit(*iris)
+    assert list(clf.restart_results_["n_iter"]) == [4, 4]
+    assert np.isfinite(clf.loss_)
+    assert clf.score(*iris) > 0
+
+
+def test_callbacks_reach_the_estimators_inside_grid_search(iris):
+    recorder = Recorder()
+    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
+    clf.set_callbacks(recorder)
+    grid = GridSearchCV(clf, {"n_restarts": [1, 2]}, cv=2).fit(*iris)
+    names = [name for name, _ in recorder.ended]
+    assert names.count("fit") == 5  # 2 candidates x 2 folds, and the refit
+    refit = grid.best_params_["n_restarts"]
+    assert names.count("restart") == 2 * (1 + 2) + refit
+
+
+def test_no_callbacks_no_monitor(iris):
+    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
+    assert clf._start_callbacks(1, None, *iris) is None
+
+
+def test_progress_bar_leaves_the_model_unchanged(iris):
+    pytest.importorskip("rich")
+    from sklearn.callback import ProgressBar
+
+    params = dict(hidden_layer_sizes=(5,), max_iter=10, n_restarts=3, random_state=0)
+    plain = MLPClassifier(**params).fit(*iris)
+    shown = MLPClassifier(n_jobs=2, **params).set_callbacks(ProgressBar()).fit(*iris)
+    for a, b in zip(plain.coefs_, shown.coefs_):
+        np.testing.assert_array_equal(a, b)
+    assert not hasattr(shown, "_callback_fit_ctx")  # torn down after fit
