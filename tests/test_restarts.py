@@ -155,3 +155,20 @@ def test_regressor_restarts(iris):
     ).fit(X[:, :3], X[:, 3])
     assert reg.best_restart_ == int(np.argmin(reg.restart_results_["loss"]))
     assert_allclose(reg.loss_, reg.restart_results_["loss"].min())
+
+
+def test_dask_distributed_backend_gives_the_same_model(iris):
+    distributed = pytest.importorskip("distributed")
+    reference = _clf(random_state=4, n_restarts=4).fit(*iris)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+        parallel_config(backend="dask"),
+    ):
+        other = _clf(random_state=4, n_restarts=4, n_jobs=2).fit(*iris)
+    _assert_same_model(reference, other)
+    assert_array_equal(
+        reference.restart_results_["loss"], other.restart_results_["loss"]
+    )
