@@ -37,7 +37,7 @@ class Layout:
         self.n_params = int(bounds[-1])
         self.n_coef_params = int(bounds[len(shapes)])
         self.coef_slices = [slice(bounds[i], bounds[i + 1]) for i in range(len(shapes))]
-        self._intercept_slices = [
+        self.intercept_slices = [
             slice(bounds[len(shapes) + i], bounds[len(shapes) + i + 1])
             for i in range(len(shapes))
         ]
@@ -65,7 +65,7 @@ class Layout:
             flat[:, s].reshape(k, *shape)
             for s, shape in zip(self.coef_slices, self.coef_shapes)
         ]
-        intercepts = [flat[:, s] for s in self._intercept_slices]
+        intercepts = [flat[:, s] for s in self.intercept_slices]
         return coefs, intercepts
 
     def pack(self, coefs, intercepts, dtype):

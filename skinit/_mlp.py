@@ -20,6 +20,12 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._callbacks import TrainingMonitor
+from ._diagnostics import (
+    activation_stats,
+    first_gradient_update,
+    symmetry,
+    warn_about,
+)
 from ._engine import Layout, Objective
 from ._init import initialize
 from ._restarts import rank_restarts, restart_random_states, run_chunks
@@ -45,6 +51,8 @@ from .utils._sklearn import (
 )
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+# activation statistics are measured on at most about this many samples
+_DIAGNOSTIC_SAMPLES = 1000
 
 
 # set during fit by sklearn.callback, and needed after it for the teardown
@@ -108,6 +116,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         "n_restarts": [Interval(Integral, 1, None, closed="left")],
         "restart_scoring": [None, StrOptions(set(get_scorer_names())), callable],
         "n_jobs": [None, Integral],
+        "diagnostics": ["boolean"],
         "init": [StrOptions(set(NAMES)), Initializer, callable, list],
         "bias_init": [StrOptions({*NAMES, "auto"}), Initializer, callable, list],
     }
@@ -144,6 +153,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         n_restarts,
         restart_scoring,
         n_jobs,
+        diagnostics,
     ):
         self.activation = activation
         self.solver = solver
@@ -174,6 +184,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         self.n_restarts = n_restarts
         self.restart_scoring = restart_scoring
         self.n_jobs = n_jobs
+        self.diagnostics = diagnostics
 
     # -- fitting ---------------------------------------------------------------
 
@@ -324,9 +335,35 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self.restart_seeds_ = seeds
             self.restart_results_ = {"seed": np.array(seeds, dtype=object), **results}
             self.best_restart_ = best
+        if self.diagnostics:
+            self._diagnose(layout, theta[best], final[best], p, X, first_pass)
         if not incremental:
             self._end_callbacks(monitor, final, X, y)
         return self
+
+    def _diagnose(self, layout, start, end, progress, X, first_pass):
+        """Set the diagnostic attributes of the selected model, and warn."""
+        n_layers = len(layout.coef_shapes)
+        norms = np.array(progress.gradient_norms).reshape(-1, 2 * n_layers)
+        self.gradient_norms_ = norms[:, :n_layers]
+        self.intercept_gradient_norms_ = norms[:, n_layers:]
+        self.first_gradient_update_ = first_gradient_update(self.gradient_norms_)
+        sample = X[:: max(1, X.shape[0] // _DIAGNOSTIC_SAMPLES)]
+        end_network = layout.unpack(end)
+        ended = symmetry(*end_network)
+        self.n_distinct_units_ = ended["n_distinct_units"]
+        self.unit_groups_ = ended["unit_groups"]
+        self.unit_group_spread_ = ended["spread"]
+        self.activation_stats_ = activation_stats(
+            end_network[0], sample, end_network[1], self.activation
+        )
+        if first_pass:
+            start_network = layout.unpack(start)
+            self.init_n_distinct_units_ = symmetry(*start_network)["n_distinct_units"]
+            self.init_activation_stats_ = activation_stats(
+                start_network[0], sample, start_network[1], self.activation
+            )
+        warn_about(self)
 
     def _start_callbacks(self, n_restarts, layout, X, y):
         """Begin the fit task; a monitor of the restarts if callbacks listen."""
@@ -595,6 +632,7 @@ def _train_restarts(
             tol=est.tol,
             verbose=est.verbose,
             monitor=monitor,
+            diagnostics=est.diagnostics,
         )
         return theta, progress, [None] * len(rows)
 
@@ -628,6 +666,7 @@ def _train_restarts(
         verbose=est.verbose,
         early_stopping=est.early_stopping,
         incremental=incremental,
+        diagnostics=est.diagnostics,
     )
     theta, optimizers = fit_stochastic(
         objective,
@@ -1001,6 +1040,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         n_restarts=1,
         restart_scoring=None,
         n_jobs=None,
+        diagnostics=True,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -1032,6 +1072,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
             n_restarts=n_restarts,
             restart_scoring=restart_scoring,
             n_jobs=n_jobs,
+            diagnostics=diagnostics,
         )
 
     _score_function = staticmethod(accuracy_score)
@@ -1268,6 +1309,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         n_restarts=1,
         restart_scoring=None,
         n_jobs=None,
+        diagnostics=True,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -1299,6 +1341,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
             n_restarts=n_restarts,
             restart_scoring=restart_scoring,
             n_jobs=n_jobs,
+            diagnostics=diagnostics,
         )
 
     _score_function = staticmethod(r2_score)

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
+from ._diagnostics import layer_gradient_norms
 from ._engine import Workspace
 from .utils._sklearn import _check_optimize_result, _get_additional_lbfgs_options_dict
 
@@ -161,6 +162,8 @@ class Progress:
     converged: bool = False  # stopped by its own criterion before max_iter
     convergence_warning: str | None = None  # what scikit-learn would warn
     fit_time: float = 0.0  # seconds until the network left the batch
+    # per update: the norms of each layer's weight, then bias, gradient
+    gradient_norms: list = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +178,7 @@ class StochasticSettings:
     verbose: bool
     early_stopping: bool
     incremental: bool
+    diagnostics: bool = True
 
 
 # Batches are gathered a chunk of consecutive batches at a time: one
@@ -304,6 +308,10 @@ def fit_stochastic(
                         theta, grad, X_batch, y_batch, sw_batch, workspace(n_batch)
                     )
                     epoch_loss += batch_loss * n_batch
+                    if s.diagnostics:
+                        norms = layer_gradient_norms(objective.layout, grad)
+                        for j, k in enumerate(active):
+                            progress[k].gradient_norms.append(norms[j])
                     optimizer.update(theta, grad)
 
             stopped = np.zeros(len(active), dtype=bool)
@@ -419,14 +427,24 @@ def _update_no_improvement_count(p, settings, score, k, params):
             p.best_loss = p.loss_curve[-1]
 
 
-def _lbfgs_callback(monitor, k):
-    """scipy's per-iteration callback, reporting network ``k`` to ``monitor``."""
+def _lbfgs_callback(monitor, k, layout, grad, gradient_norms):
+    """scipy's per-iteration callback for network ``k``.
+
+    It reports the iteration to ``monitor`` and appends the norms of the
+    gradient at the accepted point (the last one evaluated) to
+    ``gradient_norms``; None when there is nothing to do.
+    """
+    if monitor is None and gradient_norms is None:
+        return None
 
     def callback(intermediate_result):
-        x = intermediate_result.x
-        if monitor.end(k, x):
-            raise StopIteration
-        monitor.begin(k, x)
+        if gradient_norms is not None:
+            gradient_norms.append(layer_gradient_norms(layout, grad)[0])
+        if monitor is not None:
+            x = intermediate_result.x
+            if monitor.end(k, x):
+                raise StopIteration
+            monitor.begin(k, x)
 
     return callback
 
@@ -444,6 +462,7 @@ def fit_lbfgs(
     tol,
     verbose,
     monitor=None,
+    diagnostics=True,
 ):
     """Train each of K networks with scipy's L-BFGS-B, one after the other.
 
@@ -468,10 +487,15 @@ def fit_lbfgs(
             loss = objective.loss_grad(params, grad, X, y, sample_weight, workspace)
             return float(loss[0]), grad[0].astype(np.float64)
 
-        callback = None
         if monitor is not None:
             monitor.begin(k, params[0].copy())
-            callback = _lbfgs_callback(monitor, k)
+        callback = _lbfgs_callback(
+            monitor,
+            k,
+            objective.layout,
+            grad,
+            p.gradient_norms if diagnostics else None,
+        )
 
         result = scipy.optimize.minimize(
             loss_grad,

@@ -1,0 +1,247 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Symmetry between hidden units, activation health and gradient flow."""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import pdist, squareform
+
+from ._engine import ACTIVATIONS
+from .exceptions import DeadUnitsWarning, SymmetryWarning, VanishingGradientWarning
+
+#: Largest relative difference of two units still counted as one.
+SYMMETRY_RTOL = 1e-6
+#: |activation| beyond this fraction of its bound counts as saturated.
+SATURATION = 0.99
+
+
+def _network(network, intercepts=None, activation=None):
+    """``(coefs, intercepts, activation)`` of an estimator or of plain lists."""
+    if hasattr(network, "coefs_"):
+        return network.coefs_, network.intercepts_, network.activation
+    if intercepts is None:
+        intercepts = [np.zeros(np.shape(c)[1]) for c in network]
+    return list(network), list(intercepts), activation or "relu"
+
+
+def unit_groups(coef, intercept, rtol=SYMMETRY_RTOL):
+    """Which units of a layer are copies of each other.
+
+    Two units are copies when their incoming weights and biases differ by at
+    most ``rtol`` times the largest absolute parameter of the layer.
+
+    Parameters
+    ----------
+    coef : ndarray of shape (fan_in, n_units)
+    intercept : ndarray of shape (n_units,)
+    rtol : float, default=1e-6
+
+    Returns
+    -------
+    labels : ndarray of shape (n_units,)
+        Group of each unit, numbered in order of first appearance.
+    spread : float
+        Largest absolute difference between two units of one group: the
+        floating-point noise that may, slowly, tell copies apart.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skinit.diagnostics import unit_groups
+    >>> W = np.array([[1.0, 2.0, 1.0], [0.5, 0.5, 0.5]])
+    >>> unit_groups(W, np.zeros(3))
+    (array([0, 1, 0]), 0.0)
+    """
+    units = np.vstack([coef, intercept]).T
+    if len(units) < 2:
+        return np.zeros(len(units), dtype=int), 0.0
+    scale = np.abs(units).max()
+    tol = rtol * (scale if scale > 0 else 1.0)
+    gaps = squareform(pdist(units, metric="chebyshev"))
+    _, components = connected_components(gaps <= tol, directed=False)
+    # number the groups in order of their first unit
+    _, first = np.unique(components, return_index=True)
+    labels = np.argsort(np.argsort(first))[components]
+    same = labels[:, np.newaxis] == labels[np.newaxis, :]
+    return labels, float(gaps[same].max())
+
+
+def symmetry(network, intercepts=None, *, rtol=SYMMETRY_RTOL):
+    """Distinct units of every hidden layer.
+
+    Units of one layer with equal incoming weights and biases compute the same
+    function of the input; if their outgoing weights are equal too, they get
+    equal gradients for any input and stay copies forever.
+
+    Parameters
+    ----------
+    network : estimator or list of ndarray
+        A fitted ``skinit`` or ``sklearn.neural_network`` MLP, or its list of
+        weight matrices (``coefs_``).
+    intercepts : list of ndarray, default=None
+        The bias vectors when ``network`` is a list (zeros if None).
+    rtol : float, default=1e-6
+        See :func:`unit_groups`.
+
+    Returns
+    -------
+    result : dict
+        ``"n_distinct_units"``: ndarray with one count per hidden layer;
+        ``"unit_groups"``: list of label arrays; ``"spread"``: ndarray, the
+        largest difference within a group per layer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skinit.diagnostics import symmetry
+    >>> symmetry([np.ones((3, 4)), np.ones((4, 1))])["n_distinct_units"]
+    array([1])
+    """
+    coefs, intercepts, _ = _network(network, intercepts)
+    groups = [unit_groups(c, b, rtol) for c, b in zip(coefs[:-1], intercepts[:-1])]
+    return {
+        "n_distinct_units": np.array([labels.max() + 1 for labels, _ in groups]),
+        "unit_groups": [labels for labels, _ in groups],
+        "spread": np.array([spread for _, spread in groups]),
+    }
+
+
+def hidden_activations(network, X, intercepts=None, activation=None):
+    """Outputs of every hidden layer on ``X``.
+
+    Returns
+    -------
+    activations : list of ndarray of shape (n_samples, n_units)
+    """
+    coefs, intercepts, activation = _network(network, intercepts, activation)
+    a = X
+    outputs = []
+    for coef, intercept in zip(coefs[:-1], intercepts[:-1]):
+        a = np.asarray(a @ coef, dtype=np.result_type(coef, np.float32)) + intercept
+        ACTIVATIONS[activation](a)
+        outputs.append(a)
+    return outputs
+
+
+def activation_stats(network, X, intercepts=None, activation=None):
+    """Health of every hidden layer's activations on ``X``.
+
+    Parameters
+    ----------
+    network : estimator or list of ndarray
+        A fitted MLP (skinit's or scikit-learn's), or its ``coefs_``.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    intercepts : list of ndarray, default=None
+        With a list ``network``: its biases (zeros if None).
+    activation : str, default=None
+        With a list ``network``: the hidden activation ('relu' if None).
+
+    Returns
+    -------
+    stats : dict of ndarray
+        One entry per hidden layer: ``"mean"`` and ``"std"`` of its
+        activations, ``"dead_fraction"`` (ReLU units that are zero on every
+        sample) and ``"saturated_fraction"`` (tanh or logistic units beyond
+        99% of their range on every sample).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skinit.diagnostics import activation_stats
+    >>> X = np.random.RandomState(0).normal(size=(50, 3))
+    >>> stats = activation_stats([np.ones((3, 2)), np.ones((2, 1))], X,
+    ...                          intercepts=[np.array([-100.0, 0.0]), np.zeros(1)])
+    >>> stats["dead_fraction"]
+    array([0.5])
+    """
+    _, _, activation = _network(network, intercepts, activation)
+    X = X.tocsr() if sp.issparse(X) else np.asarray(X)
+    layers = hidden_activations(network, X, intercepts, activation)
+    stats = {"mean": [], "std": [], "dead_fraction": [], "saturated_fraction": []}
+    for a in layers:
+        stats["mean"].append(a.mean())
+        stats["std"].append(a.std())
+        dead = (a == 0).all(axis=0) if activation == "relu" else np.zeros(a.shape[1])
+        if activation == "tanh":
+            saturated = (np.abs(a) > SATURATION).all(axis=0)
+        elif activation == "logistic":
+            saturated = (np.abs(a - 0.5) > SATURATION / 2).all(axis=0)
+        else:
+            saturated = np.zeros(a.shape[1])
+        stats["dead_fraction"].append(dead.mean())
+        stats["saturated_fraction"].append(saturated.mean())
+    return {name: np.array(values, dtype=float) for name, values in stats.items()}
+
+
+def layer_gradient_norms(layout, grad):
+    """L2 norms of each layer's weight and bias gradient, for K networks.
+
+    Returns
+    -------
+    norms : ndarray of shape (K, 2 * n_weight_layers)
+        Weight gradient norms of the layers, then bias gradient norms.
+    """
+    slices = layout.coef_slices + layout.intercept_slices
+    return np.sqrt(np.stack([np.vecdot(grad[:, s], grad[:, s]) for s in slices], 1))
+
+
+def first_gradient_update(gradient_norms):
+    """1-based index of the first update with a non-zero gradient, per layer.
+
+    Parameters
+    ----------
+    gradient_norms : ndarray of shape (n_updates, n_layers)
+
+    Returns
+    -------
+    first : ndarray of shape (n_layers,)
+        0 for a layer whose gradient was always zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skinit.diagnostics import first_gradient_update
+    >>> first_gradient_update(np.array([[0.0, 0.5], [0.2, 0.1], [0.3, 0.0]]))
+    array([2, 1])
+    """
+    nonzero = np.asarray(gradient_norms) > 0
+    return np.where(nonzero.any(axis=0), nonzero.argmax(axis=0) + 1, 0)
+
+
+def warn_about(estimator):
+    """Warn about what a fitted estimator's diagnostic attributes show."""
+    for layer, (distinct, groups) in enumerate(
+        zip(estimator.n_distinct_units_, estimator.unit_groups_)
+    ):
+        if distinct < len(groups):
+            warnings.warn(
+                f"Hidden layer {layer} ended with {distinct} distinct units out of "
+                f"{len(groups)} (see unit_groups_). Units that start with equal "
+                "incoming and outgoing weights and equal biases receive equal "
+                "gradients for any input, so they stay equal: the layer acts as "
+                f"{distinct} unit(s). Use a random init to break the symmetry.",
+                SymmetryWarning,
+                stacklevel=3,
+            )
+    n_updates = len(estimator.gradient_norms_)
+    for layer in np.flatnonzero(estimator.first_gradient_update_ == 0):
+        if n_updates:
+            warnings.warn(
+                f"Layer {layer} never received a non-zero weight gradient in "
+                f"{n_updates} updates, so its weights never changed: with all-zero "
+                "weights above it, no signal flows back to it.",
+                VanishingGradientWarning,
+                stacklevel=3,
+            )
+    for layer, dead in enumerate(estimator.activation_stats_["dead_fraction"]):
+        if dead == 1:
+            warnings.warn(
+                f"Every unit of hidden layer {layer} is dead: its ReLU output is "
+                "zero on every sample, so no gradient flows through it. Lower "
+                "the learning rate, or start with non-negative biases or a "
+                "smaller weight scale.",
+                DeadUnitsWarning,
+                stacklevel=3,
+            )
