@@ -316,6 +316,12 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         progress = [p for c in chunks for p in c[1]]
         optimizers = [o for c in chunks for o in c[2]]
         best, results = self._select(layout, final, progress, selection)
+        if self.diagnostics:
+            distinct = np.empty(len(final), dtype=object)
+            distinct[:] = [
+                symmetry(*layout.unpack(row))["n_distinct_units"] for row in final
+            ]
+            results["n_distinct_units"] = distinct
 
         self._warn_convergence(progress)
         self.coefs_, self.intercepts_ = layout.unpack(final[best])
@@ -861,6 +867,12 @@ _PARAMETERS_DOC = """
         (``joblib``; None means 1 unless in a
         :func:`joblib.parallel_config` context). The fitted model does not
         depend on it.
+
+    diagnostics : bool, default=True
+        Whether to record the diagnostic attributes (gradient norms at every
+        update, distinct units and activation statistics at the start and the
+        end) and warn about what they show (``skinit.exceptions``). They cost
+        a few percent of the fit; False skips them.
 """
 
 _ATTRIBUTES_DOC = """
@@ -932,11 +944,50 @@ _ATTRIBUTES_DOC = """
         ``loss`` (final training loss), ``validation_score`` (NaN without
         ``restart_scoring``), ``n_iter``, ``converged``, ``diverged``
         (non-finite loss; never selected), ``fit_time`` (seconds until it
-        left the batch), ``rank`` (1 for the selected restart) and
-        ``loss_curve``. Set by the fit that drew the restarts.
+        left the batch), ``rank`` (1 for the selected restart),
+        ``loss_curve`` and, with ``diagnostics``, ``n_distinct_units`` (per
+        hidden layer, at the end). Set by the fit that drew the restarts.
 
     best_restart_ : int
         Index of the selected restart; the fitted attributes are its.
+
+    gradient_norms_ : ndarray of shape (n_updates, n_layers - 1)
+        L2 norm of each layer's weight gradient at every update (every
+        minibatch for sgd and adam, every iteration for lbfgs) of the last
+        call to fit. Only with ``diagnostics=True``, as the attributes below.
+
+    intercept_gradient_norms_ : ndarray of shape (n_updates, n_layers - 1)
+        The same for the biases.
+
+    first_gradient_update_ : ndarray of shape (n_layers - 1,)
+        For each layer, the 1-based index of the first update at which its
+        weight gradient was non-zero, 0 if never.
+
+    n_distinct_units_ : ndarray of shape (n_layers - 2,)
+        For each hidden layer, the number of distinct units at the end:
+        units with equal incoming weights and bias (within 1e-6 of the layer's
+        largest parameter) count once. See :func:`skinit.diagnostics.symmetry`.
+
+    init_n_distinct_units_ : ndarray of shape (n_layers - 2,)
+        The same before training.
+
+    unit_groups_ : list of ndarray
+        For each hidden layer, the group label of every unit: units with the
+        same label are copies.
+
+    unit_group_spread_ : ndarray of shape (n_layers - 2,)
+        For each hidden layer, the largest difference between two units of one
+        group (floating-point noise that may, very slowly, split copies).
+
+    activation_stats_ : dict of ndarray
+        One entry per hidden layer, measured on the training data (about 1000
+        evenly spaced samples of it): ``"mean"``, ``"std"``,
+        ``"dead_fraction"`` (ReLU units zero on every sample) and
+        ``"saturated_fraction"`` (tanh or logistic units beyond 99% of their
+        range on every sample). See :func:`skinit.diagnostics.activation_stats`.
+
+    init_activation_stats_ : dict of ndarray
+        The same before training.
 """
 
 _NOTES_DOC = """
