@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils import check_random_state
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,6 @@ class Initializer:
         -------
         values : ndarray of shape ``shape``
         """
-        from sklearn.utils import check_random_state
-
         shape = tuple(int(n) for n in np.atleast_1d(shape))
         values = self._sample(shape, check_random_state(random_state), layer)
         return np.asarray(values, dtype=np.float64).reshape(shape)
