@@ -2,7 +2,21 @@
 """skinit: scikit-learn multi-layer perceptrons with first-class initialization."""
 
 from ._mlp import MLPClassifier, MLPRegressor
+from ._plot import (
+    ActivationDisplay,
+    GradientFlowDisplay,
+    RestartsDisplay,
+    SymmetryDisplay,
+)
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["MLPClassifier", "MLPRegressor", "__version__"]
+__all__ = [
+    "ActivationDisplay",
+    "GradientFlowDisplay",
+    "MLPClassifier",
+    "MLPRegressor",
+    "RestartsDisplay",
+    "SymmetryDisplay",
+    "__version__",
+]

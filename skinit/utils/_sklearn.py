@@ -5,6 +5,7 @@ When scikit-learn moves one of them, only this file changes.
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.fixes import _get_additional_lbfgs_options_dict
 from sklearn.utils.multiclass import _check_partial_fit_first_call
@@ -13,6 +14,7 @@ from sklearn.utils.validation import _check_sample_weight
 
 __all__ = [
     "CallbackSupportMixin",
+    "check_matplotlib",
     "Interval",
     "Options",
     "StrOptions",
@@ -39,3 +41,14 @@ except ImportError:  # callbacks are then simply not offered
 def _has_callbacks(context):
     """Whether any callback listens to this callback context."""
     return bool(getattr(context, "_callbacks", None))
+
+
+def check_matplotlib(caller_name):
+    """Raise a clear ImportError when matplotlib, an optional extra, is missing."""
+    try:
+        check_matplotlib_support(caller_name)
+    except ImportError as exc:
+        raise ImportError(
+            f"{caller_name} requires matplotlib, which skinit installs as an "
+            "optional extra: pip install 'skinit[plot]' (or pip install matplotlib)."
+        ) from exc

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: BSD-3-Clause
+from .activation import ActivationDisplay
+from .gradient_flow import GradientFlowDisplay
+from .restarts import RestartsDisplay
+from .symmetry import SymmetryDisplay
+
+__all__ = [
+    "ActivationDisplay",
+    "GradientFlowDisplay",
+    "RestartsDisplay",
+    "SymmetryDisplay",
+]

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Displays: what they draw is the fitted data; matplotlib stays optional."""
+
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris
+from sklearn.preprocessing import StandardScaler
+
+from skinit import (
+    ActivationDisplay,
+    GradientFlowDisplay,
+    MLPClassifier,
+    RestartsDisplay,
+    SymmetryDisplay,
+)
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    return MLPClassifier(
+        hidden_layer_sizes=(6, 4), max_iter=15, n_restarts=3, random_state=0
+    ).fit(X, y)
+
+
+def _render(display, tmp_path):
+    path = tmp_path / "display.png"
+    display.figure_.savefig(path)
+    assert path.stat().st_size > 1000
+    import matplotlib.pyplot as plt
+
+    plt.close(display.figure_)
+
+
+def test_gradient_flow_display(fitted, tmp_path):
+    display = GradientFlowDisplay.from_estimator(fitted)
+    assert len(display.lines_) == 3
+    for layer, line in enumerate(display.lines_):
+        assert_allclose(line.get_ydata(), fitted.gradient_norms_[:, layer])
+    assert display.ax_.get_yscale() == "log"
+    assert display.lines_[-1].get_label() == "output layer"
+    _render(display, tmp_path)
+
+
+def test_symmetry_display(fitted, tmp_path):
+    display = SymmetryDisplay.from_estimator(fitted)
+    start = [bar.get_height() for bar in display.bars_["start"]]
+    end = [bar.get_height() for bar in display.bars_["end"]]
+    assert_array_equal(start, fitted.init_n_distinct_units_)
+    assert_array_equal(end, fitted.n_distinct_units_)
+    _render(display, tmp_path)
+
+
+def test_activation_display(fitted, tmp_path):
+    display = ActivationDisplay.from_estimator(fitted)
+    assert_allclose(
+        display.lines_["start"].get_ydata(), fitted.init_activation_stats_["std"]
+    )
+    assert_allclose(display.lines_["end"].get_ydata(), fitted.activation_stats_["std"])
+    _render(display, tmp_path)
+
+
+def test_restarts_display_highlights_the_selected_restart(fitted, tmp_path):
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    display = RestartsDisplay.from_estimator(fitted, ax=ax)
+    assert display.ax_ is ax
+    curves = fitted.restart_results_["loss_curve"]
+    for line, curve in zip(display.lines_, curves):
+        assert_allclose(line.get_ydata(), curve)
+    widths = [line.get_linewidth() for line in display.lines_]
+    assert int(np.argmax(widths)) == fitted.best_restart_
+    _render(display, tmp_path)
+
+
+def test_unfitted_or_without_diagnostics_is_a_clear_error():
+    with pytest.raises(
+        ValueError, match="needs the fitted attribute 'gradient_norms_'"
+    ):
+        GradientFlowDisplay.from_estimator(MLPClassifier())
+
+
+def test_missing_matplotlib_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"pip install 'skinit\[plot\]'"):
+        RestartsDisplay(loss_curves=[[1.0]], best=0).plot()
