@@ -762,7 +762,8 @@ _PARAMETERS_DOC = """
         sampling when solver='sgd' or 'adam'. The draws are the ones
         scikit-learn makes, in the same order, so an int gives the model
         scikit-learn gives. Pass an int for reproducible results across
-        multiple function calls. See :term:`Glossary <random_state>`.
+        multiple function calls (see ``random_state`` in scikit-learn's
+        glossary).
 
     tol : float, default=1e-4
         Tolerance for the optimization. When the loss or score is not improving
@@ -776,7 +777,7 @@ _PARAMETERS_DOC = """
     warm_start : bool, default=False
         When set to True, reuse the solution of the previous
         call to fit as initialization, otherwise, just erase the
-        previous solution. See :term:`the Glossary <warm_start>`.
+        previous solution (see ``warm_start`` in scikit-learn's glossary).
 
     momentum : float, default=0.9
         Momentum for gradient descent update. Should be between 0 and 1. Only
@@ -858,7 +859,7 @@ _PARAMETERS_DOC = """
 
     restart_scoring : str, callable or None, default=None
         How the best restart is chosen. None: the lowest final training loss
-        (``loss_``). A scorer name or callable (see :ref:`scoring_parameter`):
+        (``loss_``). A scorer name or callable, as ``scoring`` in scikit-learn:
         the highest score on a held-out split of ``validation_fraction`` of
         the data, the same for all restarts and not used for training.
 
@@ -909,10 +910,10 @@ _ATTRIBUTES_DOC = """
         layer i + 1.
 
     n_features_in_ : int
-        Number of features seen during :term:`fit`.
+        Number of features seen during ``fit``.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X`
+        Names of features seen during ``fit``. Defined only when `X`
         has feature names that are all strings.
 
     n_iter_ : int
@@ -1012,8 +1013,8 @@ _REFERENCES_DOC = """
     Glorot, Xavier, and Yoshua Bengio. "Understanding the difficulty of
     training deep feedforward neural networks." AISTATS, 2010.
 
-    :arxiv:`Kingma, Diederik, and Jimmy Ba (2014) "Adam: A method for
-    stochastic optimization." <1412.6980>`
+    Kingma, Diederik, and Jimmy Ba. "Adam: A method for stochastic
+    optimization." arXiv:1412.6980, 2014.
 """
 
 
