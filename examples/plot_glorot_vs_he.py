@@ -1,0 +1,44 @@
+"""
+=====================================
+Glorot or He for a deep ReLU network?
+=====================================
+
+Glorot's variance 2 / (fan_in + fan_out) suits activations that are linear
+around zero. ReLU zeroes half of its input, so with Glorot's scale a deep ReLU
+network loses about half of the activations' variance at every layer (a factor
+2^-0.5 on their spread). He's variance 2 / fan_in makes up for it.
+"""
+
+# %%
+import matplotlib.pyplot as plt
+from sklearn.datasets import load_digits
+from sklearn.preprocessing import StandardScaler
+
+from skinit import ActivationDisplay, MLPClassifier
+
+X, y = load_digits(return_X_y=True)
+X = StandardScaler().fit_transform(X)
+
+fig, ax = plt.subplots()
+for init in ("glorot_normal", "he_normal"):
+    clf = MLPClassifier(
+        hidden_layer_sizes=(64,) * 20, init=init, max_iter=1, random_state=0
+    ).fit(X, y)
+    std = clf.init_activation_stats_["std"]
+    print(
+        f"{init}: std of hidden layer 1 {std[0]:.3f}, of layer 20 {std[-1]:.2e}, "
+        f"ratio per layer {(std[-1] / std[0]) ** (1 / 19):.3f}"
+    )
+    ax.plot(std, "o-", label=init)
+ax.set_yscale("log")
+ax.set_xlabel("hidden layer")
+ax.set_ylabel("std of activations at initialization")
+ax.legend()
+
+# %%
+# Before and after training a few epochs with He's scale.
+he = MLPClassifier(
+    hidden_layer_sizes=(64,) * 20, init="he_normal", max_iter=20, random_state=0
+).fit(X, y)
+ActivationDisplay.from_estimator(he)
+plt.show()
