@@ -4,14 +4,32 @@
 from ..utils._sklearn import check_matplotlib
 
 
-def _axes(ax, caller_name):
-    """The axes to draw on: ``ax``, or those of a new figure."""
-    check_matplotlib(caller_name)
-    import matplotlib.pyplot as plt
+class _Display:
+    """A Display draws precomputed data with ``plot``; subclasses ``_draw``."""
 
-    if ax is None:
-        _, ax = plt.subplots()
-    return ax
+    def plot(self, ax=None):
+        """Draw the display.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; those of a new figure when None.
+
+        Returns
+        -------
+        display : object
+            The display, with the axes and figure drawn on as ``ax_`` and
+            ``figure_``.
+        """
+        check_matplotlib(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        self._draw(ax)
+        ax.legend()
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
 
 
 def _fitted(estimator, attribute, caller_name):

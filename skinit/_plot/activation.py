@@ -3,10 +3,10 @@
 
 import numpy as np
 
-from ._base import _axes, _fitted
+from ._base import _Display, _fitted
 
 
-class ActivationDisplay:
+class ActivationDisplay(_Display):
     """Standard deviation of each hidden layer's activations, start and end.
 
     On a log scale, so a scale that shrinks or grows geometrically with depth
@@ -40,18 +40,7 @@ class ActivationDisplay:
         self.init_stats = init_stats
         self.stats = stats
 
-    def plot(self, ax=None):
-        """Draw the activation spreads.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-
-        Returns
-        -------
-        display : ActivationDisplay
-        """
-        ax = _axes(ax, "ActivationDisplay.plot")
+    def _draw(self, ax):
         self.lines_ = {}
         for key, stats, label in [
             ("start", self.init_stats, "at initialization"),
@@ -63,9 +52,6 @@ class ActivationDisplay:
         ax.set_xticks(np.arange(len(self.stats["std"])))
         ax.set_xlabel("hidden layer")
         ax.set_ylabel("std of activations")
-        ax.legend()
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None):

@@ -3,10 +3,10 @@
 
 import numpy as np
 
-from ._base import _axes, _fitted
+from ._base import _Display, _fitted
 
 
-class GradientFlowDisplay:
+class GradientFlowDisplay(_Display):
     """Gradient norm of each layer at every update, on a log scale.
 
     Layers whose gradient vanishes sink to the bottom; a layer that wakes up
@@ -40,19 +40,7 @@ class GradientFlowDisplay:
     def __init__(self, *, gradient_norms):
         self.gradient_norms = gradient_norms
 
-    def plot(self, ax=None):
-        """Draw the gradient norms.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-
-        Returns
-        -------
-        display : GradientFlowDisplay
-        """
-        ax = _axes(ax, "GradientFlowDisplay.plot")
+    def _draw(self, ax):
         norms = np.asarray(self.gradient_norms, dtype=float)
         updates = np.arange(1, len(norms) + 1)
         n_layers = norms.shape[1]
@@ -65,9 +53,6 @@ class GradientFlowDisplay:
         ax.set_yscale("log")
         ax.set_xlabel("update")
         ax.set_ylabel("weight gradient norm")
-        ax.legend()
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None):

@@ -3,10 +3,10 @@
 
 import numpy as np
 
-from ._base import _axes, _fitted
+from ._base import _Display, _fitted
 
 
-class RestartsDisplay:
+class RestartsDisplay(_Display):
     """Training loss of every restart over the epochs.
 
     Parameters
@@ -37,18 +37,7 @@ class RestartsDisplay:
         self.loss_curves = loss_curves
         self.best = best
 
-    def plot(self, ax=None):
-        """Draw the loss curves.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-
-        Returns
-        -------
-        display : RestartsDisplay
-        """
-        ax = _axes(ax, "RestartsDisplay.plot")
+    def _draw(self, ax):
         self.lines_ = []
         for k, curve in enumerate(self.loss_curves):
             chosen = k == self.best
@@ -63,9 +52,6 @@ class RestartsDisplay:
             self.lines_.append(line)
         ax.set_xlabel("epoch")
         ax.set_ylabel("training loss")
-        ax.legend()
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None):

@@ -3,10 +3,10 @@
 
 import numpy as np
 
-from ._base import _axes, _fitted
+from ._base import _Display, _fitted
 
 
-class SymmetryDisplay:
+class SymmetryDisplay(_Display):
     """Distinct units per hidden layer before and after training, as bars.
 
     A layer whose bars are below its width holds copies of units: with equal
@@ -41,18 +41,7 @@ class SymmetryDisplay:
         self.n_distinct_units = n_distinct_units
         self.n_units = n_units
 
-    def plot(self, ax=None):
-        """Draw the bars.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-
-        Returns
-        -------
-        display : SymmetryDisplay
-        """
-        ax = _axes(ax, "SymmetryDisplay.plot")
+    def _draw(self, ax):
         layers = np.arange(len(self.n_units))
         width = 0.4
         self.bars_ = {
@@ -69,9 +58,6 @@ class SymmetryDisplay:
         ax.plot(layers, self.n_units, "k_", markersize=30, label="layer width")
         ax.set_xticks(layers, [f"hidden {i}" for i in layers])
         ax.set_ylabel("distinct units")
-        ax.legend()
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None):
