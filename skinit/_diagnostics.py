@@ -175,16 +175,19 @@ def activation_stats(network, X, intercepts=None, activation=None):
     return {name: np.array(values, dtype=float) for name, values in stats.items()}
 
 
-def layer_gradient_norms(layout, grad):
-    """L2 norms of each layer's weight and bias gradient, for K networks.
+def layer_gradient_sq_norms(layout, grad):
+    """Squared L2 norms of each layer's weight and bias gradient, K networks.
+
+    Two whole-array operations, cheap enough for every update; the square
+    roots are taken once, at the end.
 
     Returns
     -------
-    norms : ndarray of shape (K, 2 * n_weight_layers)
-        Weight gradient norms of the layers, then bias gradient norms.
+    sq_norms : ndarray of shape (K, 2 * n_weight_layers)
+        Weight gradients of the layers, then bias gradients.
     """
-    slices = layout.coef_slices + layout.intercept_slices
-    return np.sqrt(np.stack([np.vecdot(grad[:, s], grad[:, s]) for s in slices], 1))
+    starts = [s.start for s in layout.coef_slices + layout.intercept_slices]
+    return np.add.reduceat(grad * grad, starts, axis=1)
 
 
 def first_gradient_update(gradient_norms):

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
-from ._diagnostics import layer_gradient_norms
+from ._diagnostics import layer_gradient_sq_norms
 from ._engine import Workspace
 from .utils._sklearn import _check_optimize_result, _get_additional_lbfgs_options_dict
 
@@ -162,8 +162,8 @@ class Progress:
     converged: bool = False  # stopped by its own criterion before max_iter
     convergence_warning: str | None = None  # what scikit-learn would warn
     fit_time: float = 0.0  # seconds until the network left the batch
-    # per update: the norms of each layer's weight, then bias, gradient
-    gradient_norms: list = field(default_factory=list)
+    # per update: the squared norms of each layer's weight, then bias, gradient
+    gradient_sq_norms: list = field(default_factory=list)
 
 
 @dataclass
@@ -309,9 +309,9 @@ def fit_stochastic(
                     )
                     epoch_loss += batch_loss * n_batch
                     if s.diagnostics:
-                        norms = layer_gradient_norms(objective.layout, grad)
+                        sq_norms = layer_gradient_sq_norms(objective.layout, grad)
                         for j, k in enumerate(active):
-                            progress[k].gradient_norms.append(norms[j])
+                            progress[k].gradient_sq_norms.append(sq_norms[j])
                     optimizer.update(theta, grad)
 
             stopped = np.zeros(len(active), dtype=bool)
@@ -430,8 +430,8 @@ def _update_no_improvement_count(p, settings, score, k, params):
 def _lbfgs_callback(monitor, k, layout, grad, gradient_norms):
     """scipy's per-iteration callback for network ``k``.
 
-    It reports the iteration to ``monitor`` and appends the norms of the
-    gradient at the accepted point (the last one evaluated) to
+    It reports the iteration to ``monitor`` and appends the squared norms of
+    the gradient at the accepted point (the last one evaluated) to
     ``gradient_norms``; None when there is nothing to do.
     """
     if monitor is None and gradient_norms is None:
@@ -439,7 +439,7 @@ def _lbfgs_callback(monitor, k, layout, grad, gradient_norms):
 
     def callback(intermediate_result):
         if gradient_norms is not None:
-            gradient_norms.append(layer_gradient_norms(layout, grad)[0])
+            gradient_norms.append(layer_gradient_sq_norms(layout, grad)[0])
         if monitor is not None:
             x = intermediate_result.x
             if monitor.end(k, x):
@@ -494,7 +494,7 @@ def fit_lbfgs(
             k,
             objective.layout,
             grad,
-            p.gradient_norms if diagnostics else None,
+            p.gradient_sq_norms if diagnostics else None,
         )
 
         result = scipy.optimize.minimize(
