@@ -59,7 +59,10 @@ def unit_groups(coef, intercept, rtol=SYMMETRY_RTOL):
         return np.zeros(len(units), dtype=int), 0.0
     scale = np.abs(units).max()
     tol = rtol * (scale if scale > 0 else 1.0)
-    gaps = squareform(pdist(units, metric="chebyshev"))
+    condensed = pdist(units, metric="chebyshev")
+    if condensed.min() > tol:  # the usual case: no two units alike
+        return np.arange(len(units)), 0.0
+    gaps = squareform(condensed)
     _, components = connected_components(gaps <= tol, directed=False)
     # number the groups in order of their first unit
     _, first = np.unique(components, return_index=True)

@@ -51,7 +51,7 @@ from .utils._sklearn import (
 )
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
-# activation statistics are measured on at most about this many samples
+# activation statistics are measured on at most this many samples
 _DIAGNOSTIC_SAMPLES = 1000
 
 
@@ -354,7 +354,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         self.gradient_norms_ = norms[:, :n_layers]
         self.intercept_gradient_norms_ = norms[:, n_layers:]
         self.first_gradient_update_ = first_gradient_update(self.gradient_norms_)
-        sample = X[:: max(1, X.shape[0] // _DIAGNOSTIC_SAMPLES)]
+        sample = X[:: math.ceil(X.shape[0] / _DIAGNOSTIC_SAMPLES)]
         end_network = layout.unpack(end)
         ended = symmetry(*end_network)
         self.n_distinct_units_ = ended["n_distinct_units"]
