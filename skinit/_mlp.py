@@ -981,8 +981,8 @@ _ATTRIBUTES_DOC = """
         group (floating-point noise that may, very slowly, split copies).
 
     activation_stats_ : dict of ndarray
-        One entry per hidden layer, measured on the training data (about 1000
-        evenly spaced samples of it): ``"mean"``, ``"std"``,
+        One entry per hidden layer, measured on the training data (at most
+        1000 evenly spaced samples of it): ``"mean"``, ``"std"``,
         ``"dead_fraction"`` (ReLU units zero on every sample) and
         ``"saturated_fraction"`` (tanh or logistic units beyond 99% of their
         range on every sample). See :func:`skinit.diagnostics.activation_stats`.
