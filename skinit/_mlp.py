@@ -55,6 +55,11 @@ _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _DIAGNOSTIC_SAMPLES = 1000
 
 
+def _arguments(init_locals):
+    """The arguments an estimator's ``__init__`` received, from its ``locals()``."""
+    return {k: v for k, v in init_locals.items() if k not in ("self", "__class__")}
+
+
 # set during fit by sklearn.callback, and needed after it for the teardown
 _CALLBACK_STATE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 
@@ -122,69 +127,12 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
     }
 
     @abstractmethod
-    def __init__(
-        self,
-        hidden_layer_sizes,
-        activation,
-        solver,
-        alpha,
-        batch_size,
-        learning_rate,
-        learning_rate_init,
-        power_t,
-        max_iter,
-        loss,
-        shuffle,
-        random_state,
-        tol,
-        verbose,
-        warm_start,
-        momentum,
-        nesterovs_momentum,
-        early_stopping,
-        validation_fraction,
-        beta_1,
-        beta_2,
-        epsilon,
-        n_iter_no_change,
-        max_fun,
-        init,
-        bias_init,
-        n_restarts,
-        restart_scoring,
-        n_jobs,
-        diagnostics,
-    ):
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
+    def __init__(self, *, loss, **params):
+        # only assigns: scikit-learn reads the parameters from the subclasses'
+        # explicit signatures, and ``loss`` (fixed by the classifier) from here
         self.loss = loss
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.init = init
-        self.bias_init = bias_init
-        self.n_restarts = n_restarts
-        self.restart_scoring = restart_scoring
-        self.n_jobs = n_jobs
-        self.diagnostics = diagnostics
+        for name, value in params.items():
+            setattr(self, name, value)
 
     # -- fitting ---------------------------------------------------------------
 
@@ -1094,38 +1042,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         n_jobs=None,
         diagnostics=True,
     ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            solver=solver,
-            alpha=alpha,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init,
-            power_t=power_t,
-            max_iter=max_iter,
-            loss="log_loss",
-            shuffle=shuffle,
-            random_state=random_state,
-            tol=tol,
-            verbose=verbose,
-            warm_start=warm_start,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun,
-            init=init,
-            bias_init=bias_init,
-            n_restarts=n_restarts,
-            restart_scoring=restart_scoring,
-            n_jobs=n_jobs,
-            diagnostics=diagnostics,
-        )
+        super().__init__(loss="log_loss", **_arguments(locals()))
 
     _score_function = staticmethod(accuracy_score)
 
@@ -1363,38 +1280,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         n_jobs=None,
         diagnostics=True,
     ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            solver=solver,
-            alpha=alpha,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init,
-            power_t=power_t,
-            max_iter=max_iter,
-            loss=loss,
-            shuffle=shuffle,
-            random_state=random_state,
-            tol=tol,
-            verbose=verbose,
-            warm_start=warm_start,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun,
-            init=init,
-            bias_init=bias_init,
-            n_restarts=n_restarts,
-            restart_scoring=restart_scoring,
-            n_jobs=n_jobs,
-            diagnostics=diagnostics,
-        )
+        super().__init__(**_arguments(locals()))
 
     _score_function = staticmethod(r2_score)
 
