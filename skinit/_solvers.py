@@ -23,12 +23,38 @@ from ._engine import Workspace
 from .utils._sklearn import _check_optimize_result, _get_additional_lbfgs_options_dict
 
 
-class SGDOptimizer:
+class _Optimizer:
+    """An update rule with state for K networks, one row each."""
+
+    #: the attributes holding one row per network
+    _per_network = ()
+
+    def iteration_ends(self, time_step):
+        """Called after each epoch with each network's samples seen so far."""
+
+    def trigger_stopping(self, k, msg, verbose):
+        """Whether network ``k``, which stopped improving, stops."""
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+    def take(self, rows):
+        """A copy holding the state of the networks ``rows`` only."""
+        new = copy.copy(self)
+        for name in self._per_network:
+            setattr(new, name, getattr(self, name)[rows])
+        new._allocate()
+        return new
+
+
+class SGDOptimizer(_Optimizer):
     """Stochastic gradient descent with (Nesterov) momentum, in place.
 
     ``learning_rate`` holds one rate per network, as the 'adaptive' schedule
     lowers each network's rate on its own.
     """
+
+    _per_network = ("learning_rate", "velocities")
 
     def __init__(
         self, shape, dtype, learning_rate_init, lr_schedule, momentum, nesterov, power_t
@@ -66,9 +92,7 @@ class SGDOptimizer:
     def trigger_stopping(self, k, msg, verbose):
         """Whether network ``k`` stops; 'adaptive' first lowers its rate."""
         if self.lr_schedule != "adaptive":
-            if verbose:
-                print(msg + " Stopping.")
-            return True
+            return super().trigger_stopping(k, msg, verbose)
         if self.learning_rate[k] <= 1e-6:
             if verbose:
                 print(msg + " Learning rate too small. Stopping.")
@@ -78,17 +102,11 @@ class SGDOptimizer:
             print(f"{msg} Setting learning rate to {self.learning_rate[k]:f}")
         return False
 
-    def take(self, rows):
-        """A copy holding the state of the networks ``rows`` only."""
-        new = copy.copy(self)
-        new.learning_rate = self.learning_rate[rows]
-        new.velocities = self.velocities[rows]
-        new._allocate()
-        return new
 
-
-class AdamOptimizer:
+class AdamOptimizer(_Optimizer):
     """Adam (Kingma & Ba, 2014), in place, with scikit-learn's arithmetic."""
+
+    _per_network = ("ms", "vs")
 
     def __init__(self, shape, dtype, learning_rate_init, beta_1, beta_2, epsilon):
         self.learning_rate_init = learning_rate_init
@@ -125,22 +143,6 @@ class AdamOptimizer:
         np.multiply(self.ms, -self.learning_rate, out=step)
         step /= tmp
         theta += step
-
-    def iteration_ends(self, time_step):
-        pass
-
-    def trigger_stopping(self, k, msg, verbose):
-        if verbose:
-            print(msg + " Stopping.")
-        return True
-
-    def take(self, rows):
-        """A copy holding the state of the networks ``rows`` only."""
-        new = copy.copy(self)
-        new.ms = self.ms[rows]
-        new.vs = self.vs[rows]
-        new._allocate()
-        return new
 
 
 @dataclass
