@@ -10,15 +10,24 @@ network loses about half of the activations' variance at every layer (a factor
 """
 
 # %%
+import warnings
+
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skinit import ActivationDisplay, MLPClassifier
 
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
+
 X, y = load_digits(return_X_y=True)
 X = StandardScaler().fit_transform(X)
 
+# %%
+# 20 hidden layers of 64 ReLU units; ``init_activation_stats_`` holds the
+# spread of every hidden layer's activations on the training data before the
+# first update (one epoch is enough to get it).
 fig, ax = plt.subplots()
 for init in ("glorot_normal", "he_normal"):
     clf = MLPClassifier(
@@ -36,9 +45,11 @@ ax.set_ylabel("std of activations at initialization")
 ax.legend()
 
 # %%
-# Before and after training a few epochs with He's scale.
+# With He's scale the signal reaches the last layer, and training can start
+# from there: the spread per layer before and after 20 epochs.
 he = MLPClassifier(
     hidden_layer_sizes=(64,) * 20, init="he_normal", max_iter=20, random_state=0
 ).fit(X, y)
+print(f"he_normal after 20 epochs: training accuracy {he.score(X, y):.3f}")
 ActivationDisplay.from_estimator(he)
 plt.show()

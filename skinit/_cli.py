@@ -24,6 +24,7 @@ from sklearn.utils.multiclass import type_of_target
 from . import MLPClassifier, MLPRegressor
 from .exceptions import DiagnosticWarning, InitializationWarning
 from .initializers import NAMES
+from .utils._sklearn import check_matplotlib
 
 DATASETS = {
     "iris": datasets.load_iris,
@@ -289,8 +290,10 @@ def main(argv=None):
     try:
         inits = _initializers(args.inits)
         X, y = load(args.data, args.target)
-        if args.report and not args.report.lower().endswith(".png"):
-            raise UsageError(f"--report must name a .png file, got {args.report!r}")
+        if args.report:
+            if not args.report.lower().endswith(".png"):
+                raise UsageError(f"--report must name a .png file, got {args.report!r}")
+            check_matplotlib("skinit --report")
         progress(
             f"{args.data}: {X.shape[0]} samples, {X.shape[1]} features; "
             f"{len(inits)} initializers, {args.cv}-fold cross-validation"

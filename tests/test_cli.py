@@ -123,6 +123,13 @@ def test_bad_input_is_one_clear_line(capsys, args, message):
     assert "Traceback" not in err
 
 
+def test_report_without_matplotlib_says_how_to_get_it(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    code, out, err = _run(capsys, "iris", "--report", "r.png")
+    assert code == 2 and out == ""  # refused before any work
+    assert "pip install 'skinit[plot]'" in err
+
+
 def test_bad_csv_column(capsys, csv_file):
     code, _, err = _run(capsys, csv_file, "--target", "nope")
     assert code == 2
