@@ -295,8 +295,8 @@ def fit_stochastic(
                     monitor.begin(k, theta[j])
             if s.shuffle:
                 for j, k in enumerate(active):
-                    perm = np.arange(n_train)
-                    random_states[k].shuffle(perm)
+                    # scikit-learn's shuffle: arange, then RandomState.shuffle
+                    perm = random_states[k].permutation(n_train)
                     sample_idx[j] = sample_idx[j][perm]
             epoch_loss = np.zeros(len(active))
             for chunk in chunks:
