@@ -213,6 +213,8 @@ def first_gradient_update(gradient_norms):
     array([2, 1])
     """
     nonzero = np.asarray(gradient_norms) > 0
+    if not len(nonzero):  # L-BFGS may stop before its first update
+        return np.zeros(nonzero.shape[1], dtype=int)
     return np.where(nonzero.any(axis=0), nonzero.argmax(axis=0) + 1, 0)
 
 

@@ -205,6 +205,22 @@ def test_gradient_norms_for_lbfgs_and_regressor(iris):
     assert_array_equal(reg.first_gradient_update_, [1, 1])
 
 
+def test_lbfgs_stopping_before_any_update(iris):
+    # all-zero weights and biases on balanced classes: the gradient is exactly
+    # zero, so L-BFGS stops at once
+    X, _ = iris
+    y = np.arange(len(X)) % 2
+    clf = MLPClassifier(
+        (4,), activation="tanh", solver="lbfgs", init="zeros", bias_init="zeros"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    assert clf.n_iter_ == 0
+    assert clf.gradient_norms_.shape == (0, 2)
+    assert_array_equal(clf.first_gradient_update_, [0, 0])
+
+
 def test_diagnostics_can_be_switched_off(iris):
     clf = MLPClassifier(max_iter=3, diagnostics=False, random_state=0).fit(*iris)
     assert not hasattr(clf, "gradient_norms_")
