@@ -35,14 +35,16 @@ for init in ("glorot_normal", "he_normal"):
     ).fit(X, y)
     std = clf.init_activation_stats_["std"]
     print(
-        f"{init}: std of hidden layer 1 {std[0]:.3f}, of layer 20 {std[-1]:.2e}, "
-        f"ratio per layer {(std[-1] / std[0]) ** (1 / 19):.3f}"
+        f"{init}: std of the first hidden layer {std[0]:.3f}, of the last "
+        f"{std[-1]:.2e}, factor per layer {(std[-1] / std[0]) ** (1 / 19):.3f}"
     )
     ax.plot(std, "o-", label=init)
 ax.set_yscale("log")
+ax.set_xticks(range(0, 20, 2))
 ax.set_xlabel("hidden layer")
 ax.set_ylabel("std of activations at initialization")
 ax.legend()
+print(f"Glorot's predicted factor per layer: 2**-0.5 = {2**-0.5:.3f}; He's: 1")
 
 # %%
 # With He's scale the signal reaches the last layer, and training can start

@@ -56,9 +56,7 @@ with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     asleep = MLPClassifier(bias_init="zeros", **params).fit(X, y)
 print("all zero, first update with a gradient:", asleep.first_gradient_update_)
-print(
-    "every weight matrix still zero:", all((c == 0).all() for c in asleep.coefs_)
-)
+print("every weight matrix still zero:", all((c == 0).all() for c in asleep.coefs_))
 print("warnings:", dict(Counter(w.category.__name__ for w in caught)))
 
 # %%

@@ -41,7 +41,9 @@ fixed = np.array(
     [[spread_ratio(RandomNormal(stddev=s), w, 10) for w in widths] for s in stddevs]
 )
 for s, row in zip(stddevs, fixed):
-    print(f"stddev {s}: " + ", ".join(f"{v:.0e} (width {w})" for v, w in zip(row, widths)))
+    print(
+        f"stddev {s}: " + ", ".join(f"{v:.0e} (width {w})" for v, w in zip(row, widths))
+    )
 
 # %%
 # Scaled to the fan-in, std = g / sqrt(fan_in), the width no longer matters,
@@ -52,14 +54,19 @@ depths = [2, 5, 10, 20]
 scaled = np.array(
     [
         [
-            spread_ratio(VarianceScaling(g**2, distribution="untruncated_normal"), 64, d)
+            spread_ratio(
+                VarianceScaling(g**2, distribution="untruncated_normal"), 64, d
+            )
             for d in depths
         ]
         for g in gains
     ]
 )
 for g, row in zip(gains, scaled):
-    print(f"gain {g:.2f}: " + ", ".join(f"{v:.0e} (depth {d})" for v, d in zip(row, depths)))
+    print(
+        f"gain {g:.2f}: "
+        + ", ".join(f"{v:.0e} (depth {d})" for v, d in zip(row, depths))
+    )
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
