@@ -9,14 +9,17 @@ arrays are views into it, ``coefs[l]`` of shape ``(K, fan_in, fan_out)`` and
 parameter of every restart with a handful of whole-array operations and a
 single fit is simply ``K = 1``.
 
-The arithmetic mirrors ``sklearn.neural_network`` operation by operation, so
-that with the same starting point the results agree to rounding. That
-includes one quirk: for several outputs the squared error is averaged over
-the outputs while its gradient is summed over them.
+The arithmetic is ``sklearn.neural_network``'s, so that with the same starting
+point the results agree to rounding; the elementwise work between the matrix
+products runs in the fused kernels of :mod:`skinit._kernels`. That includes
+one quirk: for several outputs the squared error is averaged over the outputs
+while its gradient is summed over them.
 """
 
 import numpy as np
-from scipy.special import expit, xlogy
+from scipy.special import expit
+
+from ._kernels import ACTIVATION_CODES, NUMPY_KERNELS, OUTPUT_CODES, kernels
 
 
 class Layout:
@@ -84,39 +87,14 @@ def _relu(a):
     np.maximum(a, 0, out=a)
 
 
-def _rows(a):
-    """A ``(K * n, units)`` view of a ``(K, n, units)`` array.
-
-    Both layouts the engine makes (network-major, or sample-major as in
-    :func:`sample_major`) are contiguous, so this never copies.
-    """
-    memory_order = a if a.flags.c_contiguous else a.transpose(1, 0, 2)
-    return memory_order.reshape(-1, a.shape[-1])
-
-
 def _softmax(a):
-    rows = _rows(a)
-    if rows.shape[1] >= 8:
-        rows -= np.maximum.reduce(rows, axis=1, keepdims=True)
-        np.exp(rows, out=rows)
-        rows /= np.add.reduce(rows, axis=1, keepdims=True)
-        return
-    # numpy reduces rows of fewer than 8 values in order: a loop over the
-    # columns gives the same bits, without a tiny inner loop per row
-    columns = list(rows.T)
-    peak = columns[0].copy()
-    for column in columns[1:]:
-        np.maximum(peak, column, out=peak)
-    for column in columns:
-        column -= peak
-    np.exp(rows, out=rows)
-    total = columns[0].copy()
-    for column in columns[1:]:
-        total += column
-    for column in columns:
-        column /= total
+    a -= a.max(axis=-1, keepdims=True)
+    np.exp(a, out=a)
+    a /= a.sum(axis=-1, keepdims=True)
 
 
+#: In-place activations, for prediction and diagnostics (training uses the
+#: fused kernels of :mod:`skinit._kernels`).
 ACTIVATIONS = {
     "identity": lambda a: None,
     "exp": lambda a: np.exp(a, out=a),
@@ -125,70 +103,6 @@ ACTIVATIONS = {
     "relu": _relu,
     "softmax": _softmax,
 }
-
-
-def _relu_derivative(a, delta, scratch):
-    np.greater(a, 0, out=scratch)
-    delta *= scratch
-
-
-def _tanh_derivative(a, delta, scratch):
-    np.multiply(a, a, out=scratch)
-    np.subtract(1, scratch, out=scratch)
-    delta *= scratch
-
-
-def _logistic_derivative(a, delta, scratch):
-    delta *= a
-    np.subtract(1, a, out=scratch)
-    delta *= scratch
-
-
-# Each takes the layer's activation output ``a`` and scales the back-propagated
-# signal ``delta`` in place by the activation's derivative (written in terms
-# of the output, as scikit-learn does).
-DERIVATIVES = {
-    "identity": lambda a, delta, scratch: None,
-    "tanh": _tanh_derivative,
-    "logistic": _logistic_derivative,
-    "relu": _relu_derivative,
-}
-
-
-def _sample_mean(values, sample_weight):
-    """Mean over the sample axis (1) of ``(K, n, n_out)`` values."""
-    # np.add.reduce rather than np.mean/np.sum: the same arithmetic, less overhead
-    if sample_weight is None:
-        return np.add.reduce(values, axis=1) / values.shape[1]
-    weighted = np.add.reduce(values * sample_weight[..., np.newaxis], axis=1)
-    return weighted / np.add.reduce(sample_weight, axis=-1)[..., np.newaxis]
-
-
-def data_loss(loss, y_true, y_pred, sample_weight=None):
-    """Loss of each network, without the penalty: an array of shape ``(K,)``.
-
-    Parameters
-    ----------
-    loss : {"log_loss", "binary_log_loss", "squared_error", "poisson"}
-    y_true, y_pred : ndarray of shape (K, n_samples, n_outputs)
-    sample_weight : ndarray of shape (K, n_samples) or (n_samples,), default=None
-    """
-    if loss in ("log_loss", "binary_log_loss"):
-        eps = np.finfo(y_pred.dtype).eps
-        y_prob = np.maximum(y_pred, eps)  # np.clip, without its overhead
-        np.minimum(y_prob, 1 - eps, out=y_prob)
-        # y_true is 0 or 1 and y_prob is clipped away from 0: y * log(p) is
-        # scikit-learn's xlogy(y, p), at a fraction of its cost
-        values = np.log(y_prob)
-        values *= y_true
-        if loss == "binary_log_loss":
-            np.subtract(1, y_prob, out=y_prob)
-            values += (1 - y_true) * np.log(y_prob)
-        return -np.add.reduce(_sample_mean(values, sample_weight), axis=-1)
-    if loss == "squared_error":
-        return 0.5 * _sample_mean((y_true - y_pred) ** 2, sample_weight).mean(axis=-1)
-    values = xlogy(y_true, y_true / y_pred) - y_true + y_pred  # poisson
-    return _sample_mean(values, sample_weight).sum(axis=-1)
 
 
 def _matmul(a, w, out):
@@ -215,8 +129,8 @@ def _matmul_transposed(a, delta, out):
     return out
 
 
-def forward(coefs, intercepts, X, activation, out_activation, activations=None):
-    """Outputs of every layer of K networks on ``X``.
+def forward(coefs, intercepts, X, activation, out_activation):
+    """Outputs of every layer of K networks on ``X``, for prediction.
 
     Parameters
     ----------
@@ -226,53 +140,80 @@ def forward(coefs, intercepts, X, activation, out_activation, activations=None):
         Input, shared by all networks (2-D) or one per network.
     activation, out_activation : str
         Names in ``ACTIVATIONS`` of the hidden and the output activation.
-    activations : list of ndarray, default=None
-        Preallocated outputs ``(K, n_samples, units)`` of layers 1..L-1; new
-        arrays are allocated when None.
 
     Returns
     -------
     activations : list
-        ``[X, hidden_1, ..., output]``.
+        ``[X, hidden_1, ..., output]``, each ``(K, n_samples, units)``.
     """
-    n_samples = X[0].shape[0] if isinstance(X, list) else X.shape[0]
-    if activations is None:
-        activations = [
-            np.empty((w.shape[0], n_samples, w.shape[2]), dtype=w.dtype) for w in coefs
-        ]
+    n_samples = X[0].shape[0] if isinstance(X, list) else X.shape[-2]
     out = [X]
     last = len(coefs) - 1
     for i, (w, b) in enumerate(zip(coefs, intercepts)):
-        a = _matmul(out[-1], w, activations[i])
-        if a.flags.c_contiguous:
-            a += b[:, np.newaxis, :]
-        else:  # sample-major: add (K, units) to each sample's contiguous block
-            a.transpose(1, 0, 2)[...] += b
+        a = np.empty((w.shape[0], n_samples, w.shape[2]), dtype=w.dtype)
+        _matmul(out[-1], w, a)
+        a += b[:, np.newaxis, :]
         ACTIVATIONS[out_activation if i == last else activation](a)
         out.append(a)
     return out
 
 
-def sample_major(n_networks, n_samples, units, dtype):
-    """A ``(K, n_samples, units)`` array laid out sample by sample in memory.
+def _l2_cache_bytes():
+    """Size of a core's L2 cache, as the operating system reports it."""
+    try:
+        with open("/sys/devices/system/cpu/cpu0/cache/index2/size") as f:
+            text = f.read().strip()
+        return int(text.rstrip("KMG")) * {"K": 2**10, "M": 2**20, "G": 2**30}.get(
+            text[-1], 1
+        )
+    except (OSError, ValueError):
+        return 2**20
 
-    Sums over samples then run over contiguous rows of ``K * units`` values,
-    fast whatever K, in the same order as scikit-learn's 2-D sums; each
-    network's ``(n_samples, units)`` block stays a strided matrix for BLAS.
+
+L2_CACHE_BYTES = _l2_cache_bytes()
+
+
+def group_size(layout, batch_size, itemsize, n_networks):
+    """How many networks to train together so their working set fits in L2.
+
+    The working set of one network for one minibatch is its input rows, its
+    activations and deltas, and four copies of its parameters (values,
+    gradient and two optimizer moments). Groups are at least one network:
+    a network larger than the cache is FLOP-bound anyway.
     """
-    return np.empty((n_samples, n_networks, units), dtype=dtype).transpose(1, 0, 2)
+    units = layout.layer_units
+    per_network = itemsize * (
+        batch_size * (units[0] + 2 * sum(units[1:])) + 4 * layout.n_params
+    )
+    return int(max(1, min(n_networks, L2_CACHE_BYTES // per_network)))
 
 
 class Workspace:
-    """Buffers for one forward and backward pass of K networks on n samples."""
+    """Buffers for one forward and backward pass of K networks on n samples.
 
-    def __init__(self, layout, n_networks, n_samples, dtype):
+    Buffers are network-major, ``(K, n_samples, units)``, except the first
+    layer's when ``wide`` is set: the K networks then share their input rows
+    and their first layer is one product ``X @ [W_1 ... W_K]`` into
+    sample-major buffers ``(n_samples, K, units)`` (seen as ``(K, n_samples,
+    units)``).
+    """
+
+    def __init__(self, layout, n_networks, n_samples, dtype, wide=False):
         units = layout.layer_units[1:]
-        shape = (n_networks, n_samples)
-        self.activations = [sample_major(*shape, u, dtype) for u in units]
-        self.deltas = [sample_major(*shape, u, dtype) for u in units]
-        self.scratch = [sample_major(*shape, u, dtype) for u in units]
-        self.penalty = np.empty((n_networks, layout.n_coef_params), dtype=dtype)
+        self.wide = wide
+
+        def buffer(i, u):
+            if wide and i == 0:
+                return np.empty((n_samples, n_networks, u), dtype).transpose(1, 0, 2)
+            return np.empty((n_networks, n_samples, u), dtype)
+
+        self.activations = [buffer(i, u) for i, u in enumerate(units)]
+        # the output layer's delta overwrites its activations
+        self.deltas = [buffer(i, u) for i, u in enumerate(units[:-1])]
+        self.losses = np.empty(n_networks, dtype=np.float64)
+        if wide:
+            fan_in, fan_out = layout.coef_shapes[0]
+            self.wide_coef = np.empty((fan_in, n_networks, fan_out), dtype)
 
 
 class Objective:
@@ -281,27 +222,40 @@ class Objective:
     Parameters
     ----------
     layout : Layout
-    alpha : float
-        Strength of the L2 penalty.
+    alpha : float or ndarray of shape (K,)
+        Strength of the L2 penalty, for all networks or for each.
     loss : str
-        Name of the data loss (see :func:`data_loss`).
+        Name of the data loss: "log_loss", "binary_log_loss",
+        "squared_error" or "poisson".
     activation, out_activation : str
         Names of the hidden and output activations.
+    exact : bool, default=False
+        Compute with the numpy kernels, scikit-learn's own operations, bit
+        for bit, rather than the fused compiled kernels (which agree to
+        rounding). L-BFGS wants it: its line search amplifies the last bits
+        of the loss.
     """
 
-    def __init__(self, layout, *, alpha, loss, activation, out_activation):
+    def __init__(
+        self, layout, *, alpha, loss, activation, out_activation, exact=False
+    ):
         self.layout = layout
+        self.exact = exact
         self.alpha = alpha
         self.loss = loss
         self.activation = activation
         self.out_activation = out_activation
+        self._activation_code = ACTIVATION_CODES[activation]
+        self._output_code = OUTPUT_CODES[out_activation, loss]
 
     def predict(self, theta, X):
         """Output layer of the K networks on ``X``: ``(K, n_samples, n_outputs)``."""
         coefs, intercepts = self.layout._make_views(theta)
         return forward(coefs, intercepts, X, self.activation, self.out_activation)[-1]
 
-    def loss_grad(self, theta, grad, X, y, sample_weight, workspace):
+    def loss_grad(
+        self, theta, grad, X, y, sample_weight, workspace, *, full_gradient=True
+    ):
         """Loss of K networks on a batch, with the gradient written in place.
 
         Parameters
@@ -311,54 +265,94 @@ class Objective:
         grad : ndarray of shape (K, n_params)
             Overwritten with the gradient of each network's loss.
         X : ndarray or sparse matrix or list of sparse matrices
-            The batch: shared by all networks (2-D) or one per network.
+            The batch: shared by all networks (2-D) or one per network
+            (``(K, n_samples, n_features)`` or a list of K sparse matrices).
         y : ndarray of shape (n_samples, n_outputs) or (K, n_samples, n_outputs)
         sample_weight : ndarray of shape (n_samples,) or (K, n_samples), or None
         workspace : Workspace
-            Buffers sized for this batch.
+            Buffers sized for this batch and these K networks.
+        full_gradient : bool, default=True
+            Whether to finish the gradient: add the L2 term and divide by the
+            (weighted) batch size, in scikit-learn's arithmetic. The stochastic
+            solvers leave both to the optimizer's fused update, which then
+            needs :meth:`batch_weight`.
 
         Returns
         -------
         loss : ndarray of shape (K,)
+            The data loss plus the L2 penalty.
         """
-        layout, alpha, activation = self.layout, self.alpha, self.activation
+        layout, ws = self.layout, workspace
+        ops = NUMPY_KERNELS if self.exact else kernels
         coefs, intercepts = layout.views(theta)
         coef_grads, intercept_grads = layout.views(grad)
-        n_coef = layout.n_coef_params
-        acts = forward(
-            coefs, intercepts, X, activation, self.out_activation, workspace.activations
-        )
-        if sample_weight is None:
-            sw_sum = sw_col = acts[1].shape[1]
-        else:
-            sw_sum = np.broadcast_to(sample_weight.sum(axis=-1), theta.shape[:1])
-            sw_col = sw_sum[:, np.newaxis]  # divides each network's gradient
+        n_samples = ws.activations[0].shape[1]
+        if sample_weight is not None:
+            sample_weight = sample_weight.reshape(-1, n_samples)
 
-        y_pred = acts[-1]
-        y_true = y if y.ndim == 3 else np.broadcast_to(y, y_pred.shape)
-        values = data_loss(self.loss, y_true, y_pred, sample_weight)
+        acts, last = ws.activations, layout.n_layers - 2
+        for i in range(last + 1):
+            if i == 0 and ws.wide:
+                np.copyto(ws.wide_coef, coefs[0].transpose(1, 0, 2))
+                flat = ws.wide_coef.reshape(ws.wide_coef.shape[0], -1)
+                np.matmul(X, flat, out=acts[0].transpose(1, 0, 2).reshape(n_samples, -1))
+            else:
+                _matmul(X if i == 0 else acts[i - 1], coefs[i], acts[i])
+            if i < last:
+                ops.bias_activation(acts[i], intercepts[i], self._activation_code)
+        y = y if y.ndim == 3 else y[np.newaxis]
+        eps = float(np.finfo(acts[last].dtype).eps)
+        losses = ws.losses
+        # turns the output layer's activations into its delta
+        ops.output_layer(
+            acts[last],
+            intercepts[last],
+            y,
+            sample_weight,
+            self._output_code,
+            eps,
+            intercept_grads[last],
+            losses,
+        )
+        delta = acts[last]
+        for i in range(last, -1, -1):
+            if i == 0 and ws.wide:
+                product = np.matmul(X.T, delta.transpose(1, 0, 2).reshape(n_samples, -1))
+                coef_grads[0][...] = product.reshape(
+                    product.shape[0], -1, delta.shape[2]
+                ).transpose(1, 0, 2)
+            else:
+                _matmul_transposed(X if i == 0 else acts[i - 1], delta, coef_grads[i])
+            if i > 0:
+                np.matmul(delta, coefs[i].transpose(0, 2, 1), out=ws.deltas[i - 1])
+                delta = ws.deltas[i - 1]
+                ops.hidden_backward(
+                    delta, acts[i - 1], self._activation_code, intercept_grads[i - 1]
+                )
+
+        alpha, sw_sum = self.batch_weight(sample_weight, n_samples, theta.shape[0])
         # layer by layer, in scikit-learn's order: L-BFGS's line search sees
         # the last bits of the loss
         squared_norm = 0.0
         for s in layout.coef_slices:
             squared_norm = squared_norm + np.vecdot(theta[:, s], theta[:, s])
-        values += 0.5 * alpha * squared_norm / sw_sum
+        result = losses + 0.5 * alpha * squared_norm / sw_sum
+        if full_gradient:
+            n_coef = layout.n_coef_params
+            grad[:, :n_coef] += alpha[:, np.newaxis] * theta[:, :n_coef]
+            grad /= sw_sum[:, np.newaxis]
+        return result
 
-        deltas = workspace.deltas
-        last = layout.n_layers - 2
-        np.subtract(y_pred, y_true, out=deltas[last])
-        if sample_weight is not None:
-            deltas[last] *= sample_weight[..., np.newaxis]
-        for i in range(last, -1, -1):
-            _matmul_transposed(acts[i], deltas[i], out=coef_grads[i])
-            np.add.reduce(deltas[i], axis=1, out=intercept_grads[i])
-            if i > 0:
-                np.matmul(deltas[i], np.swapaxes(coefs[i], 1, 2), out=deltas[i - 1])
-                DERIVATIVES[activation](
-                    acts[i], deltas[i - 1], workspace.scratch[i - 1]
-                )
-        # (a.T @ delta + alpha * W) / sw_sum, for every layer at once
-        penalty = np.multiply(theta[:, :n_coef], alpha, out=workspace.penalty)
-        grad[:, :n_coef] += penalty
-        grad /= sw_col
-        return values
+    def batch_weight(self, sample_weight, n_samples, n_networks):
+        """``alpha`` and the (weighted) batch size of each network.
+
+        The full gradient of the loss is ``(grad + alpha * W) / sw_sum``.
+        """
+        if sample_weight is None:
+            sw_sum = np.full(n_networks, float(n_samples))
+        else:
+            sw_sum = np.empty(n_networks)
+            sw_sum[:] = np.add.reduce(sample_weight, axis=-1)
+        alpha = np.empty(n_networks)
+        alpha[:] = self.alpha
+        return alpha, sw_sum

@@ -187,6 +187,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             loss=loss,
             activation=self.activation,
             out_activation=self.out_activation_,
+            exact=self.solver == "lbfgs",
         )
 
     def _fit(self, X, y, sample_weight, incremental):

@@ -19,7 +19,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from ._diagnostics import layer_gradient_sq_norms
-from ._engine import Workspace
+from ._engine import Workspace, group_size
+from ._kernels import kernels
 from .utils._sklearn import _check_optimize_result, _get_additional_lbfgs_options_dict
 
 
@@ -43,8 +44,12 @@ class _Optimizer:
         new = copy.copy(self)
         for name in self._per_network:
             setattr(new, name, getattr(self, name)[rows])
-        new._allocate()
         return new
+
+
+def _n_coef(bounds):
+    """Number of weights (not biases) in a packed row, from the layer bounds."""
+    return int(bounds[(len(bounds) - 1) // 2])
 
 
 class SGDOptimizer(_Optimizer):
@@ -66,22 +71,22 @@ class SGDOptimizer(_Optimizer):
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocities = np.zeros(shape, dtype=dtype)
-        self._allocate()
 
-    def _allocate(self):
-        self._scaled_grad = np.empty_like(self.velocities)
-        self._step = np.empty_like(self.velocities) if self.nesterov else None
-
-    def update(self, theta, grad):
-        np.multiply(grad, self.learning_rate[:, np.newaxis], out=self._scaled_grad)
-        self.velocities *= self.momentum
-        self.velocities -= self._scaled_grad
-        if self.nesterov:
-            np.multiply(self.velocities, self.momentum, out=self._step)
-            self._step -= self._scaled_grad
-            theta += self._step
-        else:
-            theta += self.velocities
+    def update(self, rows, theta, grad, alpha, sw_sum, bounds, sq_norms):
+        """One step of the networks ``rows`` (a slice); see ``Objective.loss_grad``."""
+        kernels.sgd(
+            theta,
+            grad,
+            self.velocities[rows],
+            _n_coef(bounds),
+            alpha,
+            sw_sum,
+            self.learning_rate[rows],
+            self.momentum,
+            self.nesterov,
+            bounds,
+            sq_norms,
+        )
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
@@ -104,45 +109,46 @@ class SGDOptimizer(_Optimizer):
 
 
 class AdamOptimizer(_Optimizer):
-    """Adam (Kingma & Ba, 2014), in place, with scikit-learn's arithmetic."""
+    """Adam (Kingma & Ba, 2014), in place, with scikit-learn's arithmetic.
 
-    _per_network = ("ms", "vs")
+    ``t`` counts each network's updates.
+    """
+
+    _per_network = ("ms", "vs", "t")
 
     def __init__(self, shape, dtype, learning_rate_init, beta_1, beta_2, epsilon):
         self.learning_rate_init = learning_rate_init
-        self.learning_rate = learning_rate_init
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
-        self.t = 0
+        self.t = np.zeros(shape[0], dtype=np.int64)
         self.ms = np.zeros(shape, dtype=dtype)
         self.vs = np.zeros(shape, dtype=dtype)
-        self._allocate()
 
-    def _allocate(self):
-        self._tmp = np.empty_like(self.ms)
-        self._step = np.empty_like(self.ms)
-
-    def update(self, theta, grad):
-        self.t += 1
-        tmp, step = self._tmp, self._step
-        self.ms *= self.beta_1
-        np.multiply(grad, 1 - self.beta_1, out=tmp)
-        self.ms += tmp
-        np.multiply(grad, grad, out=tmp)
-        tmp *= 1 - self.beta_2
-        self.vs *= self.beta_2
-        self.vs += tmp
-        self.learning_rate = (
+    def update(self, rows, theta, grad, alpha, sw_sum, bounds, sq_norms):
+        """One step of the networks ``rows`` (a slice); see ``Objective.loss_grad``."""
+        self.t[rows] += 1
+        t = self.t[rows]
+        step_size = (
             self.learning_rate_init
-            * np.sqrt(1 - self.beta_2**self.t)
-            / (1 - self.beta_1**self.t)
+            * np.sqrt(1 - self.beta_2**t)
+            / (1 - self.beta_1**t)
         )
-        np.sqrt(self.vs, out=tmp)
-        tmp += self.epsilon
-        np.multiply(self.ms, -self.learning_rate, out=step)
-        step /= tmp
-        theta += step
+        kernels.adam(
+            theta,
+            grad,
+            self.ms[rows],
+            self.vs[rows],
+            _n_coef(bounds),
+            alpha,
+            sw_sum,
+            step_size,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+            bounds,
+            sq_norms,
+        )
 
 
 @dataclass
@@ -183,40 +189,26 @@ class StochasticSettings:
     diagnostics: bool = True
 
 
-# Batches are gathered a chunk of consecutive batches at a time: one
-# fancy-indexing call per chunk instead of per batch, in bounded memory.
-_CHUNK_BYTES = 64 * 2**20
+def _batch(X, y, sample_weight, ids, rows):
+    """One minibatch of a group of networks.
 
-
-def _chunks(n_rows, batch_size, row_bytes):
-    """Slices of whole batches holding about ``_CHUNK_BYTES``."""
-    n_batches = max(1, _CHUNK_BYTES // max(1, row_bytes * batch_size))
-    step = n_batches * batch_size
-    return [slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
-
-
-def _gather(X, y, sample_weight, sample_idx, rows):
-    """Rows of every network: a shared slice, or rows picked per network."""
-    if sample_idx is None:
+    ``ids`` (one row of sample indices per network) picks each network's rows;
+    without it, every network takes the slice ``rows`` of the data.
+    """
+    if ids is None:
         sw = None if sample_weight is None else sample_weight[rows]
-        return X[rows], y[rows], sw
-    ids = sample_idx[:, rows]
+        return X[rows], y[rows][np.newaxis], sw
+    ids = ids[:, rows]
     if sp.issparse(X):
         X_rows = [X[i] for i in ids]
-    else:  # sample-major, as the engine's buffers (see _engine.sample_major)
-        X_rows = np.take(X, ids.T, axis=0).transpose(1, 0, 2)
-    y_rows = np.take(y, ids.T, axis=0).transpose(1, 0, 2)
-    sw = None if sample_weight is None else sample_weight[ids.T].T
-    return X_rows, y_rows, sw
+    else:
+        X_rows = np.take(X, ids, axis=0)
+    sw = None if sample_weight is None else sample_weight[ids]
+    return X_rows, np.take(y, ids, axis=0), sw
 
 
-def _rows(a, rows, per_network):
-    """Rows of a gathered array: axis 1 when it has one slice per network."""
-    if a is None:
-        return None
-    if isinstance(a, list):
-        return [x[rows] for x in a]
-    return a[:, rows] if per_network else a[rows]
+def _groups(n_networks, size):
+    return [slice(i, min(i + size, n_networks)) for i in range(0, n_networks, size)]
 
 
 def fit_stochastic(
@@ -235,6 +227,10 @@ def fit_stochastic(
     monitor=None,
 ):
     """Train K networks with sgd or adam until each converges or stops.
+
+    The networks train in groups whose working set fits in a core's L2
+    cache (see :func:`skinit._engine.group_size`): a group runs its whole
+    epoch, minibatch after minibatch, before the next group starts.
 
     Parameters
     ----------
@@ -268,6 +264,7 @@ def fit_stochastic(
         ``partial_fit``).
     """
     s = settings
+    layout = objective.layout
     start = time.perf_counter()
     optimizers = [None] * theta.shape[0]
     n_networks = theta.shape[0]
@@ -278,16 +275,21 @@ def fit_stochastic(
     if s.shuffle and sample_idx is None:
         sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
     n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
+    bounds = np.array(
+        [s.start for s in layout.coef_slices + layout.intercept_slices]
+        + [layout.n_params]
+    )
+    n_segments = len(bounds) - 1
+    size = group_size(layout, s.batch_size, theta.dtype.itemsize, n_networks)
     workspaces = {}
-    per_network = sample_idx is not None
-    row_bytes = len(active) * (X.shape[1] + y.shape[1]) * X.dtype.itemsize
-    chunks = _chunks(n_train, s.batch_size, row_bytes if per_network else 0)
 
-    def workspace(n):
-        if n not in workspaces:
-            workspaces[n] = Workspace(objective.layout, len(active), n, theta.dtype)
-        return workspaces[n]
+    def workspace(n_group, n_batch):
+        key = (n_group, n_batch)
+        if key not in workspaces:
+            workspaces[key] = Workspace(layout, n_group, n_batch, theta.dtype)
+        return workspaces[key]
 
+    batches = list(gen_batches(n_train, s.batch_size))
     try:
         for _ in range(s.max_iter):
             if monitor is not None:
@@ -299,22 +301,41 @@ def fit_stochastic(
                     perm = random_states[k].permutation(n_train)
                     sample_idx[j] = sample_idx[j][perm]
             epoch_loss = np.zeros(len(active))
-            for chunk in chunks:
-                data = _gather(X, y, sample_weight, sample_idx, chunk)
-                for batch in gen_batches(chunk.stop - chunk.start, s.batch_size):
+            for group in _groups(len(active), size):
+                n_group = group.stop - group.start
+                ids = None if sample_idx is None else sample_idx[group]
+                theta_g, grad_g = theta[group], grad[group]
+                for batch in batches:
                     n_batch = batch.stop - batch.start
-                    X_batch, y_batch, sw_batch = (
-                        _rows(a, batch, per_network) for a in data
-                    )
+                    X_b, y_b, sw_b = _batch(X, y, sample_weight, ids, batch)
                     batch_loss = objective.loss_grad(
-                        theta, grad, X_batch, y_batch, sw_batch, workspace(n_batch)
+                        theta_g,
+                        grad_g,
+                        X_b,
+                        y_b,
+                        sw_b,
+                        workspace(n_group, n_batch),
+                        full_gradient=False,
                     )
-                    epoch_loss += batch_loss * n_batch
+                    epoch_loss[group] += batch_loss * n_batch
+                    sq_norms = (
+                        np.empty((n_group, n_segments), dtype=theta.dtype)
+                        if s.diagnostics
+                        else None
+                    )
+                    optimizer.update(
+                        group,
+                        theta_g,
+                        grad_g,
+                        *objective.batch_weight(sw_b, n_batch, n_group),
+                        bounds,
+                        sq_norms,
+                    )
                     if s.diagnostics:
-                        sq_norms = layer_gradient_sq_norms(objective.layout, grad)
-                        for j, k in enumerate(active):
-                            progress[k].gradient_sq_norms.append(sq_norms[j])
-                    optimizer.update(theta, grad)
+                        for j in range(n_group):
+                            progress[active[group.start + j]].gradient_sq_norms.append(
+                                sq_norms[j]
+                            )
 
             stopped = np.zeros(len(active), dtype=bool)
             interrupted = np.zeros(len(active), dtype=bool)

@@ -4,10 +4,10 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.neural_network._base import LOSS_FUNCTIONS
 
-from skinit._engine import Layout, Objective, Workspace, data_loss
+from skinit._engine import Layout, Objective, Workspace
 
 LOSSES = [
     ("log_loss", "softmax"),
@@ -31,11 +31,12 @@ def _problem(loss, n_networks=1, n_samples=9, units=(4, 5, 3, 2), seed=0):
     return layout, theta, X, y
 
 
+@pytest.mark.parametrize("exact", [False, True], ids=["compiled", "exact"])
 @pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
 @pytest.mark.parametrize("loss, out_activation", LOSSES)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_gradient_matches_finite_differences(
-    activation, loss, out_activation, weighted
+    activation, loss, out_activation, weighted, exact
 ):
     layout, theta, X, y = _problem(loss)
     sample_weight = np.linspace(0.5, 2, X.shape[0]) if weighted else None
@@ -45,6 +46,7 @@ def test_gradient_matches_finite_differences(
         loss=loss,
         activation=activation,
         out_activation=out_activation,
+        exact=exact,
     )
     workspace = Workspace(layout, 1, X.shape[0], theta.dtype)
     grad = np.empty_like(theta)
@@ -71,8 +73,9 @@ def test_gradient_matches_finite_differences(
     assert_allclose(grad[0], numeric, rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.parametrize("exact, rtol", [(False, 1e-12), (True, 0)])
 @pytest.mark.parametrize("loss, out_activation", LOSSES)
-def test_data_loss_matches_sklearn(loss, out_activation):
+def test_loss_matches_sklearn(loss, out_activation, exact, rtol):
     layout, theta, X, y = _problem(loss)
     objective = Objective(
         layout,
@@ -80,21 +83,25 @@ def test_data_loss_matches_sklearn(loss, out_activation):
         loss=loss,
         activation="tanh",
         out_activation=out_activation,
+        exact=exact,
     )
     y_pred = objective.predict(theta, X)[0]
     sample_weight = np.linspace(0.5, 2, X.shape[0])
+    workspace = Workspace(layout, 1, X.shape[0], theta.dtype)
+    grad = np.empty_like(theta)
     for sw in (None, sample_weight):
         expected = LOSS_FUNCTIONS[loss](y, y_pred, sample_weight=sw)
-        got = data_loss(loss, y[np.newaxis], y_pred[np.newaxis], sw)
-        assert_allclose(got, [expected], rtol=1e-12)
+        got = objective.loss_grad(theta, grad, X, y, sw, workspace)
+        assert_allclose(got, [expected], rtol=rtol)
 
 
+@pytest.mark.parametrize("exact", [False, True], ids=["compiled", "exact"])
 @pytest.mark.parametrize("loss, out_activation", LOSSES)
 @pytest.mark.parametrize("per_network_input", [False, True, "sparse"])
 def test_networks_are_independent_along_restart_axis(
-    loss, out_activation, per_network_input
+    loss, out_activation, per_network_input, exact
 ):
-    """K networks in one call give what K separate calls give."""
+    """K networks in one call give, bit for bit, what K separate calls give."""
     n_networks = 3
     layout, theta, X, y = _problem(loss, n_networks=n_networks)
     rng = np.random.RandomState(1)
@@ -106,6 +113,7 @@ def test_networks_are_independent_along_restart_axis(
         loss=loss,
         activation="relu",
         out_activation=out_activation,
+        exact=exact,
     )
     if per_network_input == "sparse":
         Xs = [sp.csr_matrix(X[r]) for r in rows]
@@ -127,8 +135,24 @@ def test_networks_are_independent_along_restart_axis(
     for k, single in enumerate(singles):
         g = np.empty_like(theta[k : k + 1])
         loss_k = objective.loss_grad(theta[k : k + 1], g, *single, single_workspace)
-        assert_allclose(losses[k], loss_k[0], rtol=1e-12)
-        assert_allclose(grad[k], g[0], rtol=1e-10, atol=1e-14)
+        assert losses[k] == loss_k[0]
+        assert_array_equal(grad[k], g[0])
+
+
+@pytest.mark.parametrize("n_samples", [1, 9, 37])
+def test_wide_first_layer_equals_one_product_per_network(n_samples):
+    """Networks sharing their rows: ``X @ [W_1 ... W_K]`` as one product."""
+    layout, theta, X, y = _problem("log_loss", n_networks=4, n_samples=n_samples)
+    objective = Objective(
+        layout, alpha=0.1, loss="log_loss", activation="tanh", out_activation="softmax"
+    )
+    results = []
+    for wide in (False, True):
+        grad = np.empty_like(theta)
+        workspace = Workspace(layout, 4, n_samples, theta.dtype, wide=wide)
+        results.append((objective.loss_grad(theta, grad, X, y, None, workspace), grad))
+    assert_allclose(results[1][0], results[0][0], rtol=1e-13)
+    assert_allclose(results[1][1], results[0][1], rtol=1e-12, atol=1e-15)
 
 
 def test_layout_packs_like_sklearn():
