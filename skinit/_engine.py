@@ -39,6 +39,10 @@ class Layout:
         bounds = np.concatenate([[0], np.cumsum(sizes)])
         self.n_params = int(bounds[-1])
         self.n_coef_params = int(bounds[len(shapes)])
+        #: where each weight matrix starts in a packed row, and where they end
+        self.coef_bounds = bounds[: len(shapes) + 1].astype(np.int64)
+        #: the same for every weight matrix, then every bias vector
+        self.bounds = bounds.astype(np.int64)
         self.coef_slices = [slice(bounds[i], bounds[i + 1]) for i in range(len(shapes))]
         self.intercept_slices = [
             slice(bounds[len(shapes) + i], bounds[len(shapes) + i + 1])
@@ -211,6 +215,10 @@ class Workspace:
         # the output layer's delta overwrites its activations
         self.deltas = [buffer(i, u) for i, u in enumerate(units[:-1])]
         self.losses = np.empty(n_networks, dtype=np.float64)
+        self.n_samples_ = n_samples
+        self.n_samples = np.full(n_networks, float(n_samples))
+        self.alpha = np.empty(n_networks)
+        self.eps = float(np.finfo(dtype).eps)
         if wide:
             fan_in, fan_out = layout.coef_shapes[0]
             self.wide_coef = np.empty((fan_in, n_networks, fan_out), dtype)
@@ -254,7 +262,16 @@ class Objective:
         return forward(coefs, intercepts, X, self.activation, self.out_activation)[-1]
 
     def loss_grad(
-        self, theta, grad, X, y, sample_weight, workspace, *, full_gradient=True
+        self,
+        theta,
+        grad,
+        X,
+        y,
+        sample_weight,
+        workspace,
+        *,
+        full_gradient=True,
+        rows=slice(None),
     ):
         """Loss of K networks on a batch, with the gradient written in place.
 
@@ -276,21 +293,24 @@ class Objective:
             (weighted) batch size, in scikit-learn's arithmetic. The stochastic
             solvers leave both to the optimizer's fused update, which then
             needs :meth:`batch_weight`.
+        rows : slice, default=slice(None)
+            Which of the objective's networks these are, when ``alpha`` is
+            given per network.
 
         Returns
         -------
         loss : ndarray of shape (K,)
-            The data loss plus the L2 penalty.
+            The data loss plus the L2 penalty, in a buffer of the workspace.
         """
         layout, ws = self.layout, workspace
         ops = NUMPY_KERNELS if self.exact else kernels
         coefs, intercepts = layout.views(theta)
         coef_grads, intercept_grads = layout.views(grad)
-        n_samples = ws.activations[0].shape[1]
+        n_samples = ws.n_samples_
         if sample_weight is not None:
             sample_weight = sample_weight.reshape(-1, n_samples)
 
-        acts, last = ws.activations, layout.n_layers - 2
+        acts, last, code = ws.activations, layout.n_layers - 2, self._activation_code
         for i in range(last + 1):
             if i == 0 and ws.wide:
                 np.copyto(ws.wide_coef, coefs[0].transpose(1, 0, 2))
@@ -299,18 +319,16 @@ class Objective:
             else:
                 _matmul(X if i == 0 else acts[i - 1], coefs[i], acts[i])
             if i < last:
-                ops.bias_activation(acts[i], intercepts[i], self._activation_code)
-        y = y if y.ndim == 3 else y[np.newaxis]
-        eps = float(np.finfo(acts[last].dtype).eps)
+                ops.bias_activation(acts[i], intercepts[i], code)
         losses = ws.losses
         # turns the output layer's activations into its delta
         ops.output_layer(
             acts[last],
             intercepts[last],
-            y,
+            y if y.ndim == 3 else y[np.newaxis],
             sample_weight,
             self._output_code,
-            eps,
+            ws.eps,
             intercept_grads[last],
             losses,
         )
@@ -326,33 +344,31 @@ class Objective:
             if i > 0:
                 np.matmul(delta, coefs[i].transpose(0, 2, 1), out=ws.deltas[i - 1])
                 delta = ws.deltas[i - 1]
-                ops.hidden_backward(
-                    delta, acts[i - 1], self._activation_code, intercept_grads[i - 1]
-                )
+                ops.hidden_backward(delta, acts[i - 1], code, intercept_grads[i - 1])
 
-        alpha, sw_sum = self.batch_weight(sample_weight, n_samples, theta.shape[0])
-        # layer by layer, in scikit-learn's order: L-BFGS's line search sees
-        # the last bits of the loss
-        squared_norm = 0.0
-        for s in layout.coef_slices:
-            squared_norm = squared_norm + np.vecdot(theta[:, s], theta[:, s])
-        result = losses + 0.5 * alpha * squared_norm / sw_sum
+        alpha, sw_sum = self.batch_weight(sample_weight, ws, rows)
+        ops.add_penalty_loss(losses, theta, layout.coef_bounds, alpha, sw_sum)
         if full_gradient:
             n_coef = layout.n_coef_params
             grad[:, :n_coef] += alpha[:, np.newaxis] * theta[:, :n_coef]
             grad /= sw_sum[:, np.newaxis]
-        return result
+        return losses
 
-    def batch_weight(self, sample_weight, n_samples, n_networks):
+    def batch_weight(self, sample_weight, workspace, rows=slice(None)):
         """``alpha`` and the (weighted) batch size of each network.
 
         The full gradient of the loss is ``(grad + alpha * W) / sw_sum``.
         """
-        if sample_weight is None:
-            sw_sum = np.full(n_networks, float(n_samples))
+        n_networks = len(workspace.losses)
+        if isinstance(self.alpha, np.ndarray):
+            alpha = self.alpha[rows]
         else:
-            sw_sum = np.empty(n_networks)
-            sw_sum[:] = np.add.reduce(sample_weight, axis=-1)
-        alpha = np.empty(n_networks)
-        alpha[:] = self.alpha
+            alpha = workspace.alpha
+            alpha[0] = self.alpha
+            if n_networks > 1:
+                alpha[1:] = alpha[0]
+        if sample_weight is None:
+            return alpha, workspace.n_samples
+        sw_sum = np.empty(n_networks)
+        sw_sum[:] = np.add.reduce(sample_weight.reshape(-1, workspace.n_samples_), axis=-1)
         return alpha, sw_sum

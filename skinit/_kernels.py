@@ -96,6 +96,14 @@ def _np_output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
     np.add.reduce(z, axis=1, out=bias_grad)
 
 
+def _np_add_penalty_loss(losses, theta, coef_bounds, alpha, sw_sum):
+    # scikit-learn's order: one dot product per layer, summed
+    squared_norm = 0.0
+    for lo, hi in zip(coef_bounds[:-1], coef_bounds[1:]):
+        squared_norm = squared_norm + np.vecdot(theta[:, lo:hi], theta[:, lo:hi])
+    losses += 0.5 * alpha * squared_norm / sw_sum
+
+
 def _np_full_gradient(theta, grad, n_coef, alpha, sw_sum):
     """The gradient with its L2 term, divided by the (weighted) batch size."""
     g = grad.copy()
@@ -105,8 +113,10 @@ def _np_full_gradient(theta, grad, n_coef, alpha, sw_sum):
 
 
 def _np_adam(
-    theta, grad, ms, vs, n_coef, alpha, sw_sum, step_size, b1, b2, eps, bounds, sq
+    theta, grad, ms, vs, steps, n_coef, alpha, sw_sum, lr_init, b1, b2, eps, bounds, sq
 ):
+    steps += 1
+    step_size = lr_init * np.sqrt(1 - b2**steps) / (1 - b1**steps)
     g = _np_full_gradient(theta, grad, n_coef, alpha, sw_sum)
     if sq is not None:
         sq[:] = np.add.reduceat(g * g, bounds[:-1], axis=1)
@@ -130,33 +140,43 @@ def _np_sgd(theta, grad, vel, n_coef, alpha, sw_sum, lr, momentum, nesterov, bou
 
 
 def _compile():
-    """The kernels compiled with numba, or None when it is unavailable."""
+    """The kernels compiled with numba, or None when it is unavailable.
+
+    Their loops hold no branch and no call, so that LLVM vectorizes them;
+    exp, tanh and the logistic function stay numpy's (vectorized) ufuncs.
+    Sums run in a fixed order, whatever the memory alignment, so a network's
+    result never depends on where its rows sit in the batch.
+    """
     if os.environ.get("SKINIT_NUMBA", "1") == "0":
         return None
     try:
         from numba import njit
     except ImportError:
         return None
-    jit = njit(cache=True, nogil=True)
+    # numpy's error model: a division by zero gives inf, with no check (and
+    # no branch) in the loop; loops over slices from 0 need no wraparound
+    # check either: both would stop LLVM from vectorizing
+    jit = njit(cache=True, nogil=True, error_model="numpy")
 
     @jit
-    def bias_activation(a, b, activation):
+    def add_bias(a, b, relu, shift):
+        """``a += b``, then ReLU, or minus each row's maximum (for a softmax)."""
         n_networks, n_samples, units = a.shape
         for k in range(n_networks):
+            bias = b[k]
             for i in range(n_samples):
-                row, bias = a[k, i], b[k]
-                if activation == 0:
+                row = a[k, i]
+                for j in range(units):
+                    row[j] += bias[j]
+                if relu:
                     for j in range(units):
-                        row[j] += bias[j]
-                elif activation == 1:
+                        row[j] = max(row[j], 0.0)
+                elif shift:
+                    peak = row[0]
+                    for j in range(1, units):
+                        peak = max(peak, row[j])
                     for j in range(units):
-                        row[j] = max(row[j] + bias[j], 0.0)
-                elif activation == 2:
-                    for j in range(units):
-                        row[j] = math.tanh(row[j] + bias[j])
-                else:
-                    for j in range(units):
-                        row[j] = 1.0 / (1.0 + math.exp(-(row[j] + bias[j])))
+                        row[j] -= peak
 
     @jit
     def hidden_backward(delta, a, activation, bias_grad):
@@ -168,23 +188,23 @@ def _compile():
                 d, out = delta[k, i], a[k, i]
                 if activation == 1:
                     for j in range(units):
-                        if out[j] <= 0.0:
-                            d[j] = 0.0
-                        total[j] += d[j]
+                        d[j] = d[j] if out[j] > 0.0 else 0.0
                 elif activation == 2:
                     for j in range(units):
                         d[j] *= 1.0 - out[j] * out[j]
-                        total[j] += d[j]
                 elif activation == 3:
                     for j in range(units):
-                        d[j] *= out[j] * (1.0 - out[j])
-                        total[j] += d[j]
-                else:
-                    for j in range(units):
-                        total[j] += d[j]
+                        d[j] *= out[j]
+                        d[j] *= 1.0 - out[j]
+                for j in range(units):
+                    total[j] += d[j]
 
     @jit
-    def output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
+    def finish_output(z, y, sample_weight, output, eps, bias_grad, losses):
+        """Loss, delta and bias gradient from the output activations.
+
+        For a softmax, ``z`` holds the exponentials, still to be normalized.
+        """
         n_networks, n_samples, n_out = z.shape
         weighted = sample_weight.shape[0] > 0
         column_loss = np.empty(n_out)
@@ -198,28 +218,20 @@ def _compile():
                 row, target = z[k, i], yk[i]
                 w = 1.0
                 if weighted:
-                    w = sample_weight[0, i] if sample_weight.shape[0] == 1 else (
-                        sample_weight[k, i]
-                    )
+                    w = sample_weight[0 if sample_weight.shape[0] == 1 else k, i]
                 sw_sum += w
-                for j in range(n_out):
-                    row[j] += b[k, j]
                 if output == 0:
-                    peak = row[0]
-                    for j in range(1, n_out):
-                        peak = max(peak, row[j])
                     s = 0.0
                     for j in range(n_out):
-                        row[j] = math.exp(row[j] - peak)
                         s += row[j]
                     for j in range(n_out):
                         row[j] /= s
+                    for j in range(n_out):
                         if target[j] != 0.0:
                             p = min(max(row[j], eps), 1 - eps)
                             column_loss[j] -= target[j] * math.log(p) * w
                 elif output == 1:
                     for j in range(n_out):
-                        row[j] = 1.0 / (1.0 + math.exp(-row[j]))
                         p = min(max(row[j], eps), 1 - eps)
                         value = target[j] * math.log(p) if target[j] != 0.0 else 0.0
                         if target[j] != 1.0:
@@ -230,7 +242,6 @@ def _compile():
                         column_loss[j] += (target[j] - row[j]) ** 2 * w
                 else:
                     for j in range(n_out):
-                        row[j] = math.exp(row[j])
                         t = target[j]
                         value = row[j] - t
                         if t > 0.0:
@@ -245,47 +256,98 @@ def _compile():
             losses[k] = 0.5 * loss / n_out if output == 2 else loss
 
     @jit
+    def squared_sum(values):
+        """Sum of squares in four interleaved partial sums (vectorizable)."""
+        s0 = s1 = s2 = s3 = 0.0
+        n = values.shape[0]
+        stop = n - n % 4
+        for p in range(0, stop, 4):
+            s0 += values[p] * values[p]
+            s1 += values[p + 1] * values[p + 1]
+            s2 += values[p + 2] * values[p + 2]
+            s3 += values[p + 3] * values[p + 3]
+        for p in range(stop, n):
+            s0 += values[p] * values[p]
+        return (s0 + s1) + (s2 + s3)
+
+    @jit
+    def add_penalty_loss(losses, theta, coef_bounds, alpha, sw_sum):
+        for k in range(theta.shape[0]):
+            squared_norm = 0.0
+            for layer in range(coef_bounds.shape[0] - 1):
+                lo, hi = coef_bounds[layer], coef_bounds[layer + 1]
+                squared_norm += squared_sum(theta[k, lo:hi])
+            losses[k] += 0.5 * alpha[k] * squared_norm / sw_sum[k]
+
+    @jit
+    def penalized_gradient(g, t, k, lo, hi, n_coef, alpha, sw_sum):
+        """Segment ``lo:hi`` of network ``k``'s full gradient, in place.
+
+        ``(g + alpha * W) / sw_sum`` for weights, ``g / sw_sum`` for biases,
+        as a product with the reciprocal (the same to rounding).
+        """
+        g, t = g[k, lo:hi], t[k, lo:hi]
+        scale = 1.0 / sw_sum[k]
+        penalty = alpha[k] if hi <= n_coef else 0.0
+        for p in range(g.shape[0]):
+            g[p] = (g[p] + penalty * t[p]) * scale
+        return g
+
+    @jit
     def adam(
-        theta, grad, ms, vs, n_coef, alpha, sw_sum, step_size, b1, b2, eps, bounds, sq
+        theta, grad, ms, vs, steps, n_coef, alpha, sw_sum, lr_init, b1, b2, eps, bounds, sq
     ):
         with_norms = sq.shape[0] > 0
         for k in range(theta.shape[0]):
-            t, g, m, v = theta[k], grad[k], ms[k], vs[k]
+            steps[k] += 1
+            time_step = float(steps[k])
+            lr = lr_init[k] * math.sqrt(1 - b2**time_step) / (1 - b1**time_step)
             for segment in range(bounds.shape[0] - 1):
-                norm = 0.0
-                for p in range(bounds[segment], bounds[segment + 1]):
-                    gp = g[p]
-                    if p < n_coef:
-                        gp += alpha[k] * t[p]
-                    gp /= sw_sum[k]
-                    norm += gp * gp
-                    m[p] = b1 * m[p] + (1 - b1) * gp
-                    v[p] = b2 * v[p] + (1 - b2) * (gp * gp)
-                    t[p] -= step_size[k] * m[p] / (math.sqrt(v[p]) + eps)
+                lo, hi = bounds[segment], bounds[segment + 1]
+                g = penalized_gradient(grad, theta, k, lo, hi, n_coef, alpha, sw_sum)
                 if with_norms:
-                    sq[k, segment] = norm
+                    sq[k, segment] = squared_sum(g)
+                t, m, v = theta[k, lo:hi], ms[k, lo:hi], vs[k, lo:hi]
+                for p in range(g.shape[0]):
+                    m[p] = b1 * m[p] + (1 - b1) * g[p]
+                    v[p] = b2 * v[p] + (1 - b2) * (g[p] * g[p])
+                    t[p] += -lr * m[p] / (math.sqrt(v[p]) + eps)
 
     @jit
     def sgd(theta, grad, vel, n_coef, alpha, sw_sum, lr, momentum, nesterov, bounds, sq):
         with_norms = sq.shape[0] > 0
         for k in range(theta.shape[0]):
-            t, g, u = theta[k], grad[k], vel[k]
+            rate = lr[k]
             for segment in range(bounds.shape[0] - 1):
-                norm = 0.0
-                for p in range(bounds[segment], bounds[segment + 1]):
-                    gp = g[p]
-                    if p < n_coef:
-                        gp += alpha[k] * t[p]
-                    gp /= sw_sum[k]
-                    norm += gp * gp
-                    gp *= lr[k]
-                    u[p] = momentum * u[p] - gp
-                    if nesterov:
-                        t[p] += momentum * u[p] - gp
-                    else:
-                        t[p] += u[p]
+                lo, hi = bounds[segment], bounds[segment + 1]
+                g = penalized_gradient(grad, theta, k, lo, hi, n_coef, alpha, sw_sum)
                 if with_norms:
-                    sq[k, segment] = norm
+                    sq[k, segment] = squared_sum(g)
+                t, u = theta[k, lo:hi], vel[k, lo:hi]
+                if nesterov:
+                    for p in range(g.shape[0]):
+                        u[p] = momentum * u[p] - rate * g[p]
+                        t[p] += momentum * u[p] - rate * g[p]
+                else:
+                    for p in range(g.shape[0]):
+                        u[p] = momentum * u[p] - rate * g[p]
+                        t[p] += u[p]
+
+    def bias_activation(a, b, activation):
+        if activation <= 1:
+            add_bias(a, b, activation == 1, False)
+        else:
+            _np_bias_activation(a, b, activation)
+
+    def output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
+        add_bias(z, b, False, output == 0)
+        if output in (0, 3):
+            np.exp(z, out=z)
+        elif output == 1:
+            expit(z, out=z)
+        if sample_weight is None:
+            sample_weight = _EMPTY[z.dtype.type]
+        finish_output(z, y, sample_weight, output, eps, bias_grad, losses)
 
     def no_norms(kernel):
         # numba wants an array: an empty one stands for "no norms wanted"
@@ -295,15 +357,11 @@ def _compile():
 
         return run
 
-    def run_output_layer(z, b, y, sample_weight, *rest):
-        if sample_weight is None:
-            sample_weight = _EMPTY[z.dtype.type]
-        output_layer(z, b, y, sample_weight, *rest)
-
     return {
         "bias_activation": bias_activation,
         "hidden_backward": hidden_backward,
-        "output_layer": run_output_layer,
+        "output_layer": output_layer,
+        "add_penalty_loss": add_penalty_loss,
         "adam": no_norms(adam),
         "sgd": no_norms(sgd),
     }
@@ -312,6 +370,7 @@ def _compile():
 _EMPTY = {t: np.empty((0, 0), dtype=t) for t in (np.float32, np.float64)}
 
 NUMPY = {
+    "add_penalty_loss": _np_add_penalty_loss,
     "bias_activation": _np_bias_activation,
     "hidden_backward": _np_hidden_backward,
     "output_layer": _np_output_layer,

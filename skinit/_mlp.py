@@ -299,7 +299,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
     def _diagnose(self, layout, start, end, progress, X, first_pass):
         """Set the diagnostic attributes of the selected model, and warn."""
         n_layers = len(layout.coef_shapes)
-        norms = np.sqrt(np.array(progress.gradient_sq_norms).reshape(-1, 2 * n_layers))
+        norms = np.sqrt(
+            np.vstack([np.empty((0, 2 * n_layers)), *progress.gradient_sq_norms])
+        )
         self.gradient_norms_ = norms[:, :n_layers]
         self.intercept_gradient_norms_ = norms[:, n_layers:]
         self.first_gradient_update_ = first_gradient_update(self.gradient_norms_)

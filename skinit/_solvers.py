@@ -59,13 +59,15 @@ class SGDOptimizer(_Optimizer):
     lowers each network's rate on its own.
     """
 
-    _per_network = ("learning_rate", "velocities")
+    _per_network = ("learning_rate", "learning_rate_init", "velocities")
 
     def __init__(
         self, shape, dtype, learning_rate_init, lr_schedule, momentum, nesterov, power_t
     ):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = np.full(shape[0], float(learning_rate_init))
+        self.learning_rate_init = np.broadcast_to(
+            np.asarray(learning_rate_init, dtype=float), shape[:1]
+        ).copy()
+        self.learning_rate = self.learning_rate_init.copy()
         self.lr_schedule = lr_schedule
         self.momentum = momentum
         self.nesterov = nesterov
@@ -90,8 +92,8 @@ class SGDOptimizer(_Optimizer):
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
-            self.learning_rate[:] = (
-                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            self.learning_rate[:] = self.learning_rate_init / (
+                (time_step + 1) ** self.power_t
             )
 
     def trigger_stopping(self, k, msg, verbose):
@@ -114,10 +116,12 @@ class AdamOptimizer(_Optimizer):
     ``t`` counts each network's updates.
     """
 
-    _per_network = ("ms", "vs", "t")
+    _per_network = ("learning_rate_init", "ms", "vs", "t")
 
     def __init__(self, shape, dtype, learning_rate_init, beta_1, beta_2, epsilon):
-        self.learning_rate_init = learning_rate_init
+        self.learning_rate_init = np.broadcast_to(
+            np.asarray(learning_rate_init, dtype=float), shape[:1]
+        ).copy()
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -127,22 +131,16 @@ class AdamOptimizer(_Optimizer):
 
     def update(self, rows, theta, grad, alpha, sw_sum, bounds, sq_norms):
         """One step of the networks ``rows`` (a slice); see ``Objective.loss_grad``."""
-        self.t[rows] += 1
-        t = self.t[rows]
-        step_size = (
-            self.learning_rate_init
-            * np.sqrt(1 - self.beta_2**t)
-            / (1 - self.beta_1**t)
-        )
         kernels.adam(
             theta,
             grad,
             self.ms[rows],
             self.vs[rows],
+            self.t[rows],
             _n_coef(bounds),
             alpha,
             sw_sum,
-            step_size,
+            self.learning_rate_init[rows],
             self.beta_1,
             self.beta_2,
             self.epsilon,
@@ -189,22 +187,39 @@ class StochasticSettings:
     diagnostics: bool = True
 
 
-def _batch(X, y, sample_weight, ids, rows):
-    """One minibatch of a group of networks.
+# A group gathers its rows a chunk of consecutive batches at a time: one
+# fancy-indexing call per chunk instead of per batch, in bounded memory.
+_CHUNK_BYTES = 4 * 2**20
 
-    ``ids`` (one row of sample indices per network) picks each network's rows;
-    without it, every network takes the slice ``rows`` of the data.
+
+def _chunks(n_rows, batch_size, row_bytes):
+    """Slices of whole batches holding about ``_CHUNK_BYTES``."""
+    n_batches = max(1, _CHUNK_BYTES // max(1, row_bytes * batch_size))
+    step = n_batches * batch_size
+    return [slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
+
+
+def _gather(X, y, sample_weight, ids, rows):
+    """Rows of a group of networks: a shared slice, or rows picked per network.
+
+    Returns ``X`` 2-D (shared) or ``(G, n, n_features)`` (or a list of sparse
+    matrices), ``y`` as ``(1 or G, n, n_outputs)`` and the sample weights as
+    ``(1 or G, n)`` or None.
     """
     if ids is None:
-        sw = None if sample_weight is None else sample_weight[rows]
-        return X[rows], y[rows][np.newaxis], sw
+        sw = None if sample_weight is None else sample_weight[np.newaxis, rows]
+        return X[rows], y[np.newaxis, rows], sw
     ids = ids[:, rows]
-    if sp.issparse(X):
-        X_rows = [X[i] for i in ids]
-    else:
-        X_rows = np.take(X, ids, axis=0)
+    X_rows = [X[i] for i in ids] if sp.issparse(X) else np.take(X, ids, axis=0)
     sw = None if sample_weight is None else sample_weight[ids]
     return X_rows, np.take(y, ids, axis=0), sw
+
+
+def _batch_rows(X, rows):
+    """Rows of gathered inputs: shared 2-D, per network 3-D, or sparse list."""
+    if isinstance(X, list):
+        return [x[rows] for x in X]
+    return X[:, rows] if X.ndim == 3 else X[rows]
 
 
 def _groups(n_networks, size):
@@ -275,12 +290,21 @@ def fit_stochastic(
     if s.shuffle and sample_idx is None:
         sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
     n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
-    bounds = np.array(
-        [s.start for s in layout.coef_slices + layout.intercept_slices]
-        + [layout.n_params]
-    )
-    n_segments = len(bounds) - 1
+    bounds = layout.bounds
     size = group_size(layout, s.batch_size, theta.dtype.itemsize, n_networks)
+    row_bytes = size * (X.shape[1] + y.shape[1]) * X.dtype.itemsize
+    chunks = _chunks(n_train, s.batch_size, 0 if sample_idx is None else row_bytes)
+    all_batches = list(gen_batches(n_train, s.batch_size))
+    # each chunk's batches, as slices of the chunk
+    batches = [
+        [slice(b.start - c.start, b.stop - c.start) for b in all_batches]
+        for c in chunks
+    ]
+    batches = [
+        [b for b in chunk_batches if 0 <= b.start < c.stop - c.start]
+        for c, chunk_batches in zip(chunks, batches)
+    ]
+    batch_sizes = np.array([b.stop - b.start for bs in batches for b in bs])
     workspaces = {}
 
     def workspace(n_group, n_batch):
@@ -289,7 +313,6 @@ def fit_stochastic(
             workspaces[key] = Workspace(layout, n_group, n_batch, theta.dtype)
         return workspaces[key]
 
-    batches = list(gen_batches(n_train, s.batch_size))
     try:
         for _ in range(s.max_iter):
             if monitor is not None:
@@ -300,42 +323,48 @@ def fit_stochastic(
                     # scikit-learn's shuffle: arange, then RandomState.shuffle
                     perm = random_states[k].permutation(n_train)
                     sample_idx[j] = sample_idx[j][perm]
-            epoch_loss = np.zeros(len(active))
+            # each network's loss and gradient norms at every batch of the epoch
+            batch_losses = np.empty((len(batch_sizes), len(active)))
+            norms = (
+                np.empty((len(batch_sizes), len(active), len(bounds) - 1))
+                if s.diagnostics
+                else None
+            )
             for group in _groups(len(active), size):
                 n_group = group.stop - group.start
                 ids = None if sample_idx is None else sample_idx[group]
                 theta_g, grad_g = theta[group], grad[group]
-                for batch in batches:
-                    n_batch = batch.stop - batch.start
-                    X_b, y_b, sw_b = _batch(X, y, sample_weight, ids, batch)
-                    batch_loss = objective.loss_grad(
-                        theta_g,
-                        grad_g,
-                        X_b,
-                        y_b,
-                        sw_b,
-                        workspace(n_group, n_batch),
-                        full_gradient=False,
-                    )
-                    epoch_loss[group] += batch_loss * n_batch
-                    sq_norms = (
-                        np.empty((n_group, n_segments), dtype=theta.dtype)
-                        if s.diagnostics
-                        else None
-                    )
-                    optimizer.update(
-                        group,
-                        theta_g,
-                        grad_g,
-                        *objective.batch_weight(sw_b, n_batch, n_group),
-                        bounds,
-                        sq_norms,
-                    )
-                    if s.diagnostics:
-                        for j in range(n_group):
-                            progress[active[group.start + j]].gradient_sq_norms.append(
-                                sq_norms[j]
-                            )
+                b = 0
+                for chunk, chunk_batches in zip(chunks, batches):
+                    X_c, y_c, sw_c = _gather(X, y, sample_weight, ids, chunk)
+                    for rows in chunk_batches:
+                        ws = workspace(n_group, rows.stop - rows.start)
+                        sw_b = None if sw_c is None else sw_c[:, rows]
+                        batch_losses[b, group] = objective.loss_grad(
+                            theta_g,
+                            grad_g,
+                            _batch_rows(X_c, rows),
+                            y_c[:, rows],
+                            sw_b,
+                            ws,
+                            full_gradient=False,
+                            rows=active[group],
+                        )
+                        optimizer.update(
+                            group,
+                            theta_g,
+                            grad_g,
+                            *objective.batch_weight(sw_b, ws, active[group]),
+                            bounds,
+                            None if norms is None else norms[b, group],
+                        )
+                        b += 1
+            # scikit-learn's running sum: loss of each batch times its size
+            batch_losses *= batch_sizes[:, np.newaxis]
+            epoch_loss = np.add.reduce(batch_losses, axis=0)
+            if norms is not None:
+                for j, k in enumerate(active):
+                    progress[k].gradient_sq_norms.append(norms[:, j])
 
             stopped = np.zeros(len(active), dtype=bool)
             interrupted = np.zeros(len(active), dtype=bool)
