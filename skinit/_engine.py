@@ -19,7 +19,7 @@ while its gradient is summed over them.
 import numpy as np
 from scipy.special import expit
 
-from ._kernels import ACTIVATION_CODES, NUMPY_KERNELS, OUTPUT_CODES, kernels
+from ._kernels import ACTIVATION_CODES, EXACT_KERNELS, OUTPUT_CODES, kernels
 
 
 class Layout:
@@ -60,7 +60,7 @@ class Layout:
         # the cache holds ``flat`` itself, so its id cannot be reused meanwhile
         if cached is not None and cached[0] is flat:
             return cached[1]
-        if len(self._views) > 8:
+        if len(self._views) > 256:  # a few per group of networks
             self._views.clear()
         views = self._make_views(flat)
         self._views[id(flat)] = (flat, views)
@@ -109,6 +109,18 @@ ACTIVATIONS = {
 }
 
 
+def _product(a, b, out):
+    """``a @ b`` into ``out`` for stacks of K dense matrices, or a shared 2-D ``a``.
+
+    A stack of one is a plain 2-D product: numpy multiplies stacks with a
+    transposed operand without BLAS's transposition flag, and more slowly.
+    """
+    if out.shape[0] == 1:
+        np.matmul(a if a.ndim == 2 else a[0], b[0], out=out[0])
+    else:
+        np.matmul(a, b, out=out)
+
+
 def _matmul(a, w, out):
     """``a @ w`` for a dense or sparse ``a`` shared by all networks or per network.
 
@@ -116,7 +128,7 @@ def _matmul(a, w, out):
     a 3-D array ``(K, n, fan_in)`` or a list of K sparse matrices.
     """
     if isinstance(a, np.ndarray):
-        return np.matmul(a, w, out=out)
+        return _product(a, w, out)
     for k in range(w.shape[0]):
         a_k = a[k] if isinstance(a, list) else a
         out[k] = a_k @ w[k]
@@ -126,7 +138,7 @@ def _matmul(a, w, out):
 def _matmul_transposed(a, delta, out):
     """``a.T @ delta`` for the inputs ``a`` accepted by :func:`_matmul`."""
     if isinstance(a, np.ndarray):
-        return np.matmul(np.swapaxes(a, -1, -2), delta, out=out)
+        return _product(np.swapaxes(a, -1, -2), delta, out)
     for k in range(delta.shape[0]):
         a_k = a[k] if isinstance(a, list) else a
         out[k] = a_k.T @ delta[k]
@@ -303,7 +315,7 @@ class Objective:
             The data loss plus the L2 penalty, in a buffer of the workspace.
         """
         layout, ws = self.layout, workspace
-        ops = NUMPY_KERNELS if self.exact else kernels
+        ops = EXACT_KERNELS if self.exact else kernels
         coefs, intercepts = layout.views(theta)
         coef_grads, intercept_grads = layout.views(grad)
         n_samples = ws.n_samples_
@@ -342,7 +354,7 @@ class Objective:
             else:
                 _matmul_transposed(X if i == 0 else acts[i - 1], delta, coef_grads[i])
             if i > 0:
-                np.matmul(delta, coefs[i].transpose(0, 2, 1), out=ws.deltas[i - 1])
+                _product(delta, coefs[i].transpose(0, 2, 1), ws.deltas[i - 1])
                 delta = ws.deltas[i - 1]
                 ops.hidden_backward(delta, acts[i - 1], code, intercept_grads[i - 1])
 

@@ -313,6 +313,11 @@ def fit_stochastic(
             workspaces[key] = Workspace(layout, n_group, n_batch, theta.dtype)
         return workspaces[key]
 
+    def group_arrays_of(theta, grad):
+        # the same view objects every epoch: the layout caches their views
+        return [(g, theta[g], grad[g]) for g in _groups(len(theta), size)]
+
+    group_arrays = group_arrays_of(theta, grad)
     try:
         for _ in range(s.max_iter):
             if monitor is not None:
@@ -330,10 +335,9 @@ def fit_stochastic(
                 if s.diagnostics
                 else None
             )
-            for group in _groups(len(active), size):
+            for group, theta_g, grad_g in group_arrays:
                 n_group = group.stop - group.start
                 ids = None if sample_idx is None else sample_idx[group]
-                theta_g, grad_g = theta[group], grad[group]
                 b = 0
                 for chunk, chunk_batches in zip(chunks, batches):
                     X_c, y_c, sw_c = _gather(X, y, sample_weight, ids, chunk)
@@ -426,6 +430,7 @@ def fit_stochastic(
                 if sample_idx is not None:
                     sample_idx = sample_idx[keep]
                 optimizer = optimizer.take(keep)
+                group_arrays = group_arrays_of(theta, grad)
                 workspaces.clear()
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=2)
