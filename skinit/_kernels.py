@@ -408,6 +408,8 @@ class _ExactKernels:
     """
 
     def __getattr__(self, name):
+        if name not in NUMPY:
+            raise AttributeError(name)
         compiled = kernels.name == "numba" and name in _BITWISE_NUMPY
         return (NUMBA if compiled else NUMPY)[name]
 
