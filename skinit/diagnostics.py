@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Why an initialization works or fails: symmetry, activations, gradient flow.
+"""Why an initialization works or fails: symmetry, activations, rank, gradient flow.
 
 The functions behind the estimators' diagnostic attributes. They also accept
 a fitted ``sklearn.neural_network.MLPClassifier`` or ``MLPRegressor``, or
@@ -8,6 +8,7 @@ plain lists of weight matrices.
 
 from ._diagnostics import (
     activation_stats,
+    effective_rank,
     first_gradient_update,
     hidden_activations,
     symmetry,
@@ -16,6 +17,7 @@ from ._diagnostics import (
 
 __all__ = [
     "activation_stats",
+    "effective_rank",
     "first_gradient_update",
     "hidden_activations",
     "symmetry",
