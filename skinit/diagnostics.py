@@ -3,7 +3,8 @@
 
 The functions behind the estimators' diagnostic attributes. They also accept
 a fitted ``sklearn.neural_network.MLPClassifier`` or ``MLPRegressor``, or
-plain lists of weight matrices.
+plain lists of weight matrices. :func:`signal_propagation` looks at a start
+before training: the gains of every layer and the Jacobian's spectrum.
 """
 
 from ._diagnostics import (
@@ -14,12 +15,15 @@ from ._diagnostics import (
     symmetry,
     unit_groups,
 )
+from ._signal import SignalPropagation, signal_propagation
 
 __all__ = [
+    "SignalPropagation",
     "activation_stats",
     "effective_rank",
     "first_gradient_update",
     "hidden_activations",
+    "signal_propagation",
     "symmetry",
     "unit_groups",
 ]
