@@ -156,8 +156,11 @@ def signal_propagation(
         - ``jacobian_singular_values``: ndarray of shape (n_restarts,
           n_jacobian_samples, k), each row in decreasing order;
         - ``jacobian_condition_number``: ndarray of shape (n_restarts,
-          n_jacobian_samples), the largest singular value over the smallest
-          (inf for a singular Jacobian);
+          n_jacobian_samples), the largest singular value over the smallest;
+          inf for a Jacobian singular to working precision (the smallest
+          below ``k * eps`` times the largest, the tolerance of
+          :func:`numpy.linalg.matrix_rank`), as deep or narrow ReLU networks
+          often are;
         - ``trainable_depth``: ndarray of shape (n_restarts,);
         - ``restarts``: the restart index of each row; ``fitted``: whether
           the weights are fitted ones; ``activation``, ``layer_widths``
@@ -235,8 +238,10 @@ def signal_propagation(
 
     singular_values = _jacobian_singular_values(coefs[:n_hidden], derivatives)
     largest, smallest = singular_values[..., 0], singular_values[..., -1]
+    # numpy.linalg.matrix_rank's tolerance: below it, rounding noise
+    singular = smallest <= largest * singular_values.shape[-1] * np.finfo(float).eps
     with np.errstate(invalid="ignore", divide="ignore"):
-        condition = np.where(smallest > 0, largest / smallest, np.inf)
+        condition = np.where(singular, np.inf, largest / smallest)
         trainable_depth = 6 / np.abs(np.log(chi[:, -1]))
     return SignalPropagation(
         forward_gain=forward_gain,
