@@ -71,10 +71,11 @@ display = SignalPropagationDisplay.from_estimators(
 display.figure_.suptitle("Before training: 10 tanh layers of 64 units")
 display.figure_.tight_layout()
 for name, result in display.results.items():
+    low, high = np.quantile(result.jacobian_singular_values, [0.05, 0.95])
     print(
-        f"{name:>22}: chi of the deepest layer {np.median(result.chi[:, -1]):.2f}, "
-        "median Jacobian condition number "
-        f"{np.median(result.jacobian_condition_number):.1e}"
+        f"{name:>22}: chi of the deepest layer {np.median(result.chi[:, -1]):.2f}; "
+        f"Jacobian singular values from {low:.0e} to {high:.0e} (5% to 95%), "
+        f"median condition number {np.median(result.jacobian_condition_number):.2g}"
     )
 
 # %%
@@ -83,9 +84,10 @@ for name, result in display.results.items():
 # fan_in`` it is chaotic: ``chi`` is about 1.35 and the Jacobian's singular
 # values spread over many decades. ``1 / fan_in`` sits near the edge
 # (``chi`` creeps up to 1 from below, at 0.9 after ten layers), but a product
-# of Gaussian matrices still spreads the singular values over more than ten
-# decades: some input directions are all but lost. Orthogonal weights of the
-# same scale keep them within about two decades.
+# of Gaussian matrices still spreads the singular values over many decades:
+# the Jacobian is singular to working precision (an infinite condition
+# number) and some input directions are all but lost. Orthogonal weights of
+# the same scale keep them within about two decades.
 #
 # Tuning the start, still without training
 # ----------------------------------------

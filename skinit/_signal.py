@@ -116,9 +116,11 @@ def signal_propagation(
       sample. All equal to 1 is dynamical isometry (Pennington et al. 2017):
       every direction of the input passes with its norm kept;
     - ``trainable_depth``: :math:`6 / |\ln \chi|` of the deepest layer, six
-      times the depth scale over which gradients vanish (or explode):
+      times the depth scale over which gradients vanish (or explode).
       Schoenholz et al. found networks deeper than about six depth scales
-      untrainable. Infinite at :math:`\chi = 1`.
+      of the correlation between inputs untrainable; in the ordered phase
+      that scale is this one, in the chaotic phase it differs and this is
+      an estimate. Infinite at :math:`\chi = 1`.
 
     Parameters
     ----------
