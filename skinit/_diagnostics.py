@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Symmetry between hidden units, activation health, rank and gradient flow."""
 
+import math
 import warnings
 
 import numpy as np
@@ -170,6 +171,8 @@ def effective_rank(matrix):
     1.0
     """
     matrix = np.asarray(matrix, dtype=float)
+    if matrix.shape[-2] < matrix.shape[-1]:
+        matrix = np.swapaxes(matrix, -2, -1)  # the same values; LAPACK is faster
     if not np.isfinite(matrix).all():
         # a stack may mix finite and non-finite matrices: NaN for the latter
         finite = np.isfinite(matrix).all(axis=(-2, -1))
@@ -180,8 +183,12 @@ def effective_rank(matrix):
     return _singular_value_entropy(np.linalg.svd(matrix, compute_uv=False))[()]
 
 
-def _activation_effective_rank(a):
+def _activation_effective_rank(a, max_rows=None):
     """Effective rank of a layer's centered activations ``(n_samples, n_units)``.
+
+    With ``max_rows``, a layer wider than it is measured on that many evenly
+    spaced samples: the cost is ``rows**2 * units`` instead of
+    ``n_samples * min(n_samples, n_units) * n_units``.
 
     Through the smaller Gram matrix, whose eigenvalues are the squared
     singular values: a third of an SVD's cost. Singular values within
@@ -190,6 +197,8 @@ def _activation_effective_rank(a):
     (the Gram matrix's rounding), and all of them when the largest is within
     the centering's rounding of the activations.
     """
+    if max_rows is not None and a.shape[1] > max_rows < a.shape[0]:
+        a = a[:: math.ceil(a.shape[0] / max_rows)]
     centered = a - a.mean(axis=0)
     if not np.isfinite(centered).all():
         return np.nan
@@ -221,7 +230,7 @@ def hidden_activations(network, X, intercepts=None, activation=None):
     return outputs
 
 
-def activation_stats(network, X, intercepts=None, activation=None):
+def activation_stats(network, X, intercepts=None, activation=None, *, rank_samples=None):
     """Health of every hidden layer's activations on ``X``.
 
     Parameters
@@ -233,6 +242,10 @@ def activation_stats(network, X, intercepts=None, activation=None):
         With a list ``network``: its biases (zeros if None).
     activation : str, default=None
         With a list ``network``: the hidden activation ('relu' if None).
+    rank_samples : int, default=None
+        The effective rank of a layer wider than this is measured on this
+        many evenly spaced samples (its cost grows as the square of the
+        samples times the width); None: on all of them.
 
     Returns
     -------
@@ -276,7 +289,7 @@ def activation_stats(network, X, intercepts=None, activation=None):
             saturated = np.zeros(a.shape[1])
         stats["dead_fraction"].append(dead.mean())
         stats["saturated_fraction"].append(saturated.mean())
-        stats["effective_rank"].append(_activation_effective_rank(a))
+        stats["effective_rank"].append(_activation_effective_rank(a, rank_samples))
     return {name: np.array(values, dtype=float) for name, values in stats.items()}
 
 

@@ -54,6 +54,8 @@ from .utils._sklearn import (
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 # activation statistics are measured on at most this many samples
 _DIAGNOSTIC_SAMPLES = 1000
+# and the effective rank of a layer wider than this on this many of them
+_RANK_SAMPLES = 256
 
 
 def _arguments(init_locals):
@@ -311,14 +313,22 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         self.unit_group_spread_ = ended["spread"]
         self.effective_rank_ = _hidden_effective_ranks(end_network[0])
         self.activation_stats_ = activation_stats(
-            end_network[0], sample, end_network[1], self.activation
+            end_network[0],
+            sample,
+            end_network[1],
+            self.activation,
+            rank_samples=_RANK_SAMPLES,
         )
         if first_pass:
             start_network = layout.unpack(start)
             self.init_n_distinct_units_ = symmetry(*start_network)["n_distinct_units"]
             self.init_effective_rank_ = _hidden_effective_ranks(start_network[0])
             self.init_activation_stats_ = activation_stats(
-                start_network[0], sample, start_network[1], self.activation
+                start_network[0],
+                sample,
+                start_network[1],
+                self.activation,
+                rank_samples=_RANK_SAMPLES,
             )
         warn_about(self)
 
@@ -953,7 +963,8 @@ _ATTRIBUTES_DOC = """
         ``"dead_fraction"`` (ReLU units zero on every sample) and
         ``"saturated_fraction"`` (tanh or logistic units beyond 99% of their
         range on every sample) and ``"effective_rank"`` (of the activations
-        centered per unit). See :func:`skinit.diagnostics.activation_stats`.
+        centered per unit; for a layer wider than 256 units, on 256 of the
+        samples). See :func:`skinit.diagnostics.activation_stats`.
 
     init_activation_stats_ : dict of ndarray
         The same before training.

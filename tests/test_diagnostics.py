@@ -286,6 +286,15 @@ def test_effective_rank_of_activations_by_hand():
         activation="tanh",
     )
     assert_array_equal(constant["effective_rank"], [0.0])
+    # a layer wider than rank_samples is measured on that many evenly spaced rows
+    wide = [rng.normal(size=(3, 20)), np.ones((20, 1))]
+    rows = D.hidden_activations(wide, X, activation="tanh")[0][::4]
+    by_hand = D.effective_rank(rows - rows.mean(axis=0))
+    stats = D.activation_stats(wide, X, activation="tanh", rank_samples=10)
+    assert_allclose(stats["effective_rank"], [by_hand], rtol=1e-6)
+    assert not np.isclose(
+        D.activation_stats(wide, X, activation="tanh")["effective_rank"][0], by_hand
+    )
 
 
 def test_effective_rank_of_orthogonal_starts_is_the_width(iris):
