@@ -97,9 +97,7 @@ for name, result in display.results.items():
 # ``chi`` is closest to 1.
 gains = np.round(np.arange(0.9, 1.55, 0.1), 2)
 deepest = [
-    np.median(
-        signal_propagation(tanh_network(Orthogonal(gain)), X_train).chi[:, -1]
-    )
+    np.median(signal_propagation(tanh_network(Orthogonal(gain)), X_train).chi[:, -1])
     for gain in gains
 ]
 best_gain = gains[np.argmin(np.abs(np.log(deepest)))]

@@ -195,9 +195,7 @@ def compare(
                 ),
                 "gradients": gradient_health(fitted),
                 "forward_gain": np.median(start_signal.forward_gain, axis=0),
-                "jacobian_condition": np.median(
-                    start_signal.jacobian_condition_number
-                ),
+                "jacobian_condition": np.median(start_signal.jacobian_condition_number),
                 "estimator": fitted,
             }
         )

@@ -230,7 +230,9 @@ def hidden_activations(network, X, intercepts=None, activation=None):
     return outputs
 
 
-def activation_stats(network, X, intercepts=None, activation=None, *, rank_samples=None):
+def activation_stats(
+    network, X, intercepts=None, activation=None, *, rank_samples=None
+):
     """Health of every hidden layer's activations on ``X``.
 
     Parameters
@@ -387,7 +389,10 @@ def _warn_about_rank(estimator):
             continue  # SymmetryWarning tells
         collapsed = []
         weights = estimator.effective_rank_[layer]
-        if min(fan_ins[layer], widths[layer]) > 1 and 0 < weights < 1 + RANK_COLLAPSE_TOL:
+        if (
+            min(fan_ins[layer], widths[layer]) > 1
+            and 0 < weights < 1 + RANK_COLLAPSE_TOL
+        ):
             collapsed.append(f"incoming weights have effective rank {weights:.3f}")
         inputs = min(fan_ins[: layer + 1]) if linear else estimator.n_features_in_
         outputs = activation_ranks[layer]

@@ -304,9 +304,7 @@ def test_effective_rank_of_orthogonal_starts_is_the_width(iris):
         hidden_layer_sizes=(4, 8, 3), init="orthogonal", max_iter=5, random_state=0
     ).fit(X, y)
     assert_allclose(clf.init_effective_rank_, [4.0, 4.0, 3.0], rtol=1e-12)
-    assert_allclose(
-        clf.effective_rank_, [D.effective_rank(c) for c in clf.coefs_[:-1]]
-    )
+    assert_allclose(clf.effective_rank_, [D.effective_rank(c) for c in clf.coefs_[:-1]])
 
 
 def test_ordinary_fits_do_not_warn_about_rank(iris):

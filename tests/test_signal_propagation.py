@@ -53,15 +53,12 @@ def reference(coefs, intercepts, activation, X):
         h = a @ w + b
         gains.append(h.var() / previous)
         previous = h.var()
-        chis.append(
-            np.mean(
-                [
-                    np.sum(_numerical_jacobian(lambda v: phi(v @ w + b), row) ** 2)
-                    / w.shape[1]
-                    for row in a
-                ]
-            )
-        )
+
+        def layer(v, w=w, b=b):
+            return phi(v @ w + b)
+
+        frobenius = [np.sum(_numerical_jacobian(layer, row) ** 2) for row in a]
+        chis.append(np.mean(frobenius) / w.shape[1])
         a = phi(h)
 
     def network(x):
@@ -89,9 +86,7 @@ def assert_matches_reference(result, row, coefs, intercepts, activation, X):
 
 
 @pytest.mark.parametrize("activation", ["tanh", "logistic"])
-def test_unfitted_estimator_draws_the_starts_of_fit_for_every_restart(
-    iris, activation
-):
+def test_unfitted_estimator_draws_the_starts_of_fit_for_every_restart(iris, activation):
     X, y = iris
     estimator = MLPClassifier(
         hidden_layer_sizes=(5, 4),
@@ -333,8 +328,9 @@ def _mean_field_tanh(weight_variance, depth):
     w = w / w.sum()
     q, chis = weight_variance, []
     for _ in range(depth):
-        chis.append(weight_variance * (w * (1 - np.tanh(np.sqrt(q) * z) ** 2) ** 2).sum())
-        q = weight_variance * (w * np.tanh(np.sqrt(q) * z) ** 2).sum()
+        tanh = np.tanh(np.sqrt(q) * z)
+        chis.append(weight_variance * (w * (1 - tanh**2) ** 2).sum())
+        q = weight_variance * (w * tanh**2).sum()
     return np.array(chis)
 
 

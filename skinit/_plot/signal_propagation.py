@@ -107,7 +107,11 @@ class SignalPropagationDisplay(_Display):
             positive = spectrum[spectrum > 0]  # zeros have no place on a log axis
             fraction = np.arange(len(spectrum) - len(positive) + 1, len(spectrum) + 1)
             (lines["spectrum"],) = ax[2].step(
-                positive, fraction / len(spectrum), where="post", color=color, label=name
+                positive,
+                fraction / len(spectrum),
+                where="post",
+                color=color,
+                label=name,
             )
             self.lines_[name] = lines
         for panel, ylabel, reference in [
