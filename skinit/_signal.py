@@ -8,6 +8,7 @@ scale through depth; the singular values of the input-output Jacobian
 """
 
 import math
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -193,18 +194,27 @@ def signal_propagation(
     >>> X = np.random.RandomState(0).normal(size=(200, 8))
     >>> linear = MLPRegressor(hidden_layer_sizes=(8, 8, 8), activation="identity",
     ...                       init="orthogonal", n_restarts=2, random_state=0)
-    >>> result = signal_propagation(linear, X)
+    >>> result = signal_propagation(linear, X, jacobian_samples=10)
     >>> result.jacobian_singular_values.shape
-    (2, 25, 8)
+    (2, 10, 8)
     >>> bool(np.allclose(result.jacobian_singular_values, 1.0))
     True
     >>> result.chi.round(6)
     array([[1., 1., 1.],
            [1., 1., 1.]])
     """
+    for name, value in [
+        ("n_samples", n_samples),
+        ("jacobian_samples", jacobian_samples),
+    ]:
+        if not (
+            (isinstance(value, Integral) and not isinstance(value, bool) and value > 0)
+            or (name == "jacobian_samples" and value == "auto")
+        ):
+            allowed = "a positive int" + " or 'auto'" * (name == "jacobian_samples")
+            raise ValueError(f"{name} must be {allowed}; got {value!r}.")
     coefs, intercepts, activation, restarts, fitted, X = _networks(estimator, X, y)
-    sample = X[:: math.ceil(X.shape[0] / n_samples)]
-    sample = sample.astype(np.float64) if sp.issparse(sample) else sample
+    sample = X[:: math.ceil(X.shape[0] / n_samples)].astype(np.float64)
     n_sample = sample.shape[0]
     n_hidden = len(coefs) - 1
     if jacobian_samples == "auto":

@@ -224,6 +224,10 @@ def test_wrong_estimator_or_features_are_clear_errors(iris):
         signal_propagation(clf, X[:, :3])
     with pytest.raises(ValueError, match="hidden_layer_sizes"):
         signal_propagation(MLPClassifier(hidden_layer_sizes=(0,)), X)
+    with pytest.raises(ValueError, match="n_samples must be a positive int; got 0"):
+        signal_propagation(clf, X, n_samples=0)
+    with pytest.raises(ValueError, match="a positive int or 'auto'; got 'all'"):
+        signal_propagation(clf, X, jacobian_samples="all")
 
 
 def test_repr_is_a_table_of_medians():
