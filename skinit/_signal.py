@@ -73,9 +73,6 @@ class SignalPropagation(Bunch):
         )
         return "\n".join(lines)
 
-    def __dir__(self):
-        return list(self.keys())
-
 
 def signal_propagation(
     estimator, X, y=None, *, n_samples=1000, jacobian_samples="auto"
