@@ -1,7 +1,7 @@
 """
-===================================================
+=====================================================
 Will this start train? Signal propagation, before fit
-===================================================
+=====================================================
 
 Signal-propagation theory tells, before any training, whether a deep network
 can pass gradients through its depth. For each hidden layer, ``chi`` is the
