@@ -839,8 +839,8 @@ _PARAMETERS_DOC = """
         Whether to record the diagnostic attributes (gradient norms at every
         update, distinct units, effective ranks and activation statistics at
         the start and the end) and warn about what they show
-        (``skinit.exceptions``). They cost
-        a few percent of the fit; False skips them.
+        (``skinit.exceptions``). They cost a few percent of the fit; False
+        skips them.
 """
 
 _ATTRIBUTES_DOC = """
