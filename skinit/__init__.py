@@ -6,6 +6,7 @@ from ._plot import (
     ActivationDisplay,
     GradientFlowDisplay,
     RestartsDisplay,
+    SignalPropagationDisplay,
     SymmetryDisplay,
 )
 
@@ -17,6 +18,7 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "RestartsDisplay",
+    "SignalPropagationDisplay",
     "SymmetryDisplay",
     "__version__",
 ]

@@ -2,8 +2,10 @@
 """``skinit DATA``: compare initializers on a dataset, from the command line.
 
 For each initializer, cross-validates a multi-layer perceptron and prints its
-score, fit time, distinct hidden units and gradient health, one row per
-initializer as it finishes; ``--report FILE.png`` also draws them.
+score, fit time, distinct hidden units and gradient health, and, measured on
+its starting weights before any training, the forward variance gain of each
+hidden layer and the condition number of the input-output Jacobian; one row
+per initializer as it finishes. ``--report FILE.png`` also draws them.
 """
 
 import argparse
@@ -22,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import type_of_target
 
 from . import MLPClassifier, MLPRegressor
+from ._signal import signal_propagation
 from .exceptions import DiagnosticWarning, InitializationWarning
 from .initializers import NAMES
 from .utils._sklearn import check_matplotlib
@@ -150,6 +153,9 @@ def compare(
     classify = _is_classification(y) if task == "auto" else task == "classification"
     Estimator = MLPClassifier if classify else MLPRegressor
     rows = []
+    # the pipeline standardizes each training fold; the starts are measured on
+    # the data standardized as a whole
+    X_scaled = StandardScaler().fit_transform(X)
     for i, init in enumerate(inits, 1):
         mlp = Estimator(
             hidden_layer_sizes=hidden,
@@ -167,6 +173,7 @@ def compare(
                 InitializationWarning,
             ):
                 warnings.simplefilter("ignore", category)
+            start_signal = signal_propagation(mlp, X_scaled, y)
             scores = cross_validate(
                 make_pipeline(StandardScaler(), mlp),
                 X,
@@ -187,6 +194,8 @@ def compare(
                     for d, g in zip(fitted.n_distinct_units_, fitted.unit_groups_)
                 ),
                 "gradients": gradient_health(fitted),
+                "forward_gain": np.median(start_signal.forward_gain, axis=0),
+                "jacobian_condition": np.median(start_signal.jacobian_condition_number),
                 "estimator": fitted,
             }
         )
@@ -197,7 +206,15 @@ def compare(
 
 
 def format_table(rows, metric):
-    header = ["init", f"cv {metric}", "fit time (s)", "distinct units", "gradients"]
+    header = [
+        "init",
+        f"cv {metric}",
+        "fit time (s)",
+        "distinct units",
+        "gradients",
+        "start: forward gain",
+        "Jacobian cond.",
+    ]
     lines = [
         [
             r["init"],
@@ -205,6 +222,8 @@ def format_table(rows, metric):
             f"{r['fit_time']:.2f}",
             r["units"],
             r["gradients"],
+            ", ".join(f"{gain:.2f}" for gain in r["forward_gain"]),
+            f"{r['jacobian_condition']:.3g}",
         ]
         for r in rows
     ]
@@ -247,7 +266,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="skinit",
         description="Compare weight initializers of a multi-layer perceptron on "
-        "a dataset: cross-validated score, fit time, distinct units, gradients.",
+        "a dataset: cross-validated score, fit time, distinct units, gradients, "
+        "and, before training, each hidden layer's forward variance gain and the "
+        "input-output Jacobian's condition number (median over samples and "
+        "restarts).",
     )
     parser.add_argument(
         "data", help=f"{', '.join(DATASETS)}, or the path of a CSV file with a header"

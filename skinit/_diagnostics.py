@@ -1,20 +1,30 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Symmetry between hidden units, activation health and gradient flow."""
+"""Symmetry between hidden units, activation health, rank and gradient flow."""
 
+import math
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import pdist, squareform
+from scipy.special import xlogy
 
 from ._engine import ACTIVATIONS
-from .exceptions import DeadUnitsWarning, SymmetryWarning, VanishingGradientWarning
+from .exceptions import (
+    DeadUnitsWarning,
+    RankCollapseWarning,
+    SymmetryWarning,
+    VanishingGradientWarning,
+)
 
 #: Largest relative difference of two units still counted as one.
 SYMMETRY_RTOL = 1e-6
 #: |activation| beyond this fraction of its bound counts as saturated.
 SATURATION = 0.99
+#: An effective rank below 1 + this counts as a collapse to rank 1. Two
+#: singular values in a ratio of 100 to 1 have an effective rank of 1.056.
+RANK_COLLAPSE_TOL = 0.05
 
 
 def _network(network, intercepts=None, activation=None):
@@ -111,6 +121,98 @@ def symmetry(network, intercepts=None, *, rtol=SYMMETRY_RTOL):
     }
 
 
+def _singular_value_entropy(s):
+    """``exp`` of the entropy of singular values normalized to sum 1; 0 if none."""
+    total = s.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = s / total
+    entropy = -xlogy(p, p).sum(axis=-1)
+    return np.where(total[..., 0] > 0, np.exp(entropy), 0.0)
+
+
+def effective_rank(matrix):
+    r"""Effective rank of a matrix, or of each matrix of a stack (Roy & Vetterli).
+
+    The exponential of the Shannon entropy of the singular values
+    :math:`\sigma_i` normalized to sum 1:
+
+    .. math::
+
+        \operatorname{erank}(A) = \exp\Big(-\sum_i p_i \ln p_i\Big),
+        \qquad p_i = \frac{\sigma_i}{\sum_j \sigma_j},
+
+    with :math:`0 \ln 0 = 0`. It lies between 1 (rank one) and the rank,
+    which it equals when all non-zero singular values are equal; unlike the
+    rank, it does not jump when a singular value becomes tiny. An all-zero
+    matrix has effective rank 0.
+
+    Parameters
+    ----------
+    matrix : array-like of shape (..., m, n)
+
+    Returns
+    -------
+    erank : float or ndarray of shape (...)
+
+    References
+    ----------
+    Roy and Vetterli, "The effective rank: a measure of effective
+    dimensionality", European Signal Processing Conference, 2007.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skinit.diagnostics import effective_rank
+    >>> round(float(effective_rank(np.eye(3))), 12)
+    3.0
+    >>> round(float(effective_rank(np.diag([2.0, 1.0, 1.0]))), 6)  # 2 ** 1.5
+    2.828427
+    >>> round(float(effective_rank(np.outer([1.0, 2.0], [3.0, 1.0, 1.0]))), 12)
+    1.0
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.shape[-2] < matrix.shape[-1]:
+        matrix = np.swapaxes(matrix, -2, -1)  # the same values; LAPACK is faster
+    if not np.isfinite(matrix).all():
+        # a stack may mix finite and non-finite matrices: NaN for the latter
+        finite = np.isfinite(matrix).all(axis=(-2, -1))
+        result = np.full(finite.shape, np.nan)
+        if finite.any():
+            result[finite] = effective_rank(matrix[finite])
+        return result[()]
+    return _singular_value_entropy(np.linalg.svd(matrix, compute_uv=False))[()]
+
+
+def _activation_effective_rank(a, max_rows=None):
+    """Effective rank of a layer's centered activations ``(n_samples, n_units)``.
+
+    With ``max_rows``, a layer wider than it is measured on that many evenly
+    spaced samples: the cost is ``rows**2 * units`` instead of
+    ``n_samples * min(n_samples, n_units) * n_units``.
+
+    Through the smaller Gram matrix, whose eigenvalues are the squared
+    singular values: a third of an SVD's cost. Singular values within
+    rounding of zero are zero, else the noise of centering constant units
+    would count as directions: those below ``sqrt(n * eps)`` of the largest
+    (the Gram matrix's rounding), and all of them when the largest is within
+    the centering's rounding of the activations.
+    """
+    if max_rows is not None and a.shape[1] > max_rows < a.shape[0]:
+        a = a[:: math.ceil(a.shape[0] / max_rows)]
+    centered = a - a.mean(axis=0)
+    if not np.isfinite(centered).all():
+        return np.nan
+    gram = centered.T @ centered if a.shape[0] >= a.shape[1] else centered @ centered.T
+    singular = np.sqrt(np.maximum(np.linalg.eigvalsh(gram), 0.0))
+    eps = np.finfo(centered.dtype).eps
+    largest = singular.max(initial=0.0)
+    centering_noise = np.sqrt(a.size) * eps * np.abs(a).max(initial=0.0)
+    if largest <= 10 * centering_noise:
+        return 0.0
+    singular[singular <= largest * np.sqrt(max(a.shape) * eps)] = 0.0
+    return float(_singular_value_entropy(singular))
+
+
 def hidden_activations(network, X, intercepts=None, activation=None):
     """Outputs of every hidden layer on ``X``.
 
@@ -128,7 +230,9 @@ def hidden_activations(network, X, intercepts=None, activation=None):
     return outputs
 
 
-def activation_stats(network, X, intercepts=None, activation=None):
+def activation_stats(
+    network, X, intercepts=None, activation=None, *, rank_samples=None
+):
     """Health of every hidden layer's activations on ``X``.
 
     Parameters
@@ -140,6 +244,10 @@ def activation_stats(network, X, intercepts=None, activation=None):
         With a list ``network``: its biases (zeros if None).
     activation : str, default=None
         With a list ``network``: the hidden activation ('relu' if None).
+    rank_samples : int, default=None
+        The effective rank of a layer wider than this is measured on this
+        many evenly spaced samples (its cost grows as the square of the
+        samples times the width); None: on all of them.
 
     Returns
     -------
@@ -147,7 +255,9 @@ def activation_stats(network, X, intercepts=None, activation=None):
         One entry per hidden layer: ``"mean"`` and ``"std"`` of its
         activations, ``"dead_fraction"`` (ReLU units that are zero on every
         sample) and ``"saturated_fraction"`` (tanh or logistic units beyond
-        99% of their range on every sample).
+        99% of their range on every sample), ``"effective_rank"`` (of the
+        layer's activations centered per unit, see :func:`effective_rank`:
+        how many directions of variation the layer really outputs).
 
     Examples
     --------
@@ -162,7 +272,13 @@ def activation_stats(network, X, intercepts=None, activation=None):
     _, _, activation = _network(network, intercepts, activation)
     X = X.tocsr() if sp.issparse(X) else np.asarray(X)
     layers = hidden_activations(network, X, intercepts, activation)
-    stats = {"mean": [], "std": [], "dead_fraction": [], "saturated_fraction": []}
+    stats = {
+        "mean": [],
+        "std": [],
+        "dead_fraction": [],
+        "saturated_fraction": [],
+        "effective_rank": [],
+    }
     for a in layers:
         stats["mean"].append(a.mean())
         stats["std"].append(a.std())
@@ -175,6 +291,7 @@ def activation_stats(network, X, intercepts=None, activation=None):
             saturated = np.zeros(a.shape[1])
         stats["dead_fraction"].append(dead.mean())
         stats["saturated_fraction"].append(saturated.mean())
+        stats["effective_rank"].append(_activation_effective_rank(a, rank_samples))
     return {name: np.array(values, dtype=float) for name, values in stats.items()}
 
 
@@ -252,4 +369,42 @@ def warn_about(estimator):
                 "smaller weight scale.",
                 DeadUnitsWarning,
                 stacklevel=3,
+            )
+    _warn_about_rank(estimator)
+
+
+def _warn_about_rank(estimator):
+    """Warn when a layer of distinct units has weights or activations of rank ~1.
+
+    Only where the shapes allow more than one direction: a layer fed by one
+    feature, or by a one-unit layer through linear units, is rank 1 by
+    construction, not by collapse.
+    """
+    widths = [len(groups) for groups in estimator.unit_groups_]
+    fan_ins = [estimator.n_features_in_, *widths[:-1]]
+    linear = estimator.activation == "identity"
+    activation_ranks = estimator.activation_stats_["effective_rank"]
+    for layer, distinct in enumerate(estimator.n_distinct_units_):
+        if distinct < 2:
+            continue  # SymmetryWarning tells
+        collapsed = []
+        weights = estimator.effective_rank_[layer]
+        if (
+            min(fan_ins[layer], widths[layer]) > 1
+            and 0 < weights < 1 + RANK_COLLAPSE_TOL
+        ):
+            collapsed.append(f"incoming weights have effective rank {weights:.3f}")
+        inputs = min(fan_ins[: layer + 1]) if linear else estimator.n_features_in_
+        outputs = activation_ranks[layer]
+        if min(inputs, widths[layer]) > 1 and 0 < outputs < 1 + RANK_COLLAPSE_TOL:
+            collapsed.append(f"activations have effective rank {outputs:.3f}")
+        if collapsed:
+            warnings.warn(
+                f"Hidden layer {layer} has {distinct} distinct units, yet its "
+                f"{' and its '.join(collapsed)}: its units compute one direction "
+                "of their input, scaled and shifted, so the layer acts as one "
+                "feature (see effective_rank_). Zero weights with random biases "
+                "and ReLU end this way; start from random weights.",
+                RankCollapseWarning,
+                stacklevel=4,
             )

@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._callbacks import TrainingMonitor
 from ._diagnostics import (
     activation_stats,
+    effective_rank,
     first_gradient_update,
     symmetry,
     warn_about,
@@ -53,6 +54,8 @@ from .utils._sklearn import (
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 # activation statistics are measured on at most this many samples
 _DIAGNOSTIC_SAMPLES = 1000
+# and the effective rank of a layer wider than this on this many of them
+_RANK_SAMPLES = 256
 
 
 def _arguments(init_locals):
@@ -311,14 +314,24 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         self.n_distinct_units_ = ended["n_distinct_units"]
         self.unit_groups_ = ended["unit_groups"]
         self.unit_group_spread_ = ended["spread"]
+        self.effective_rank_ = _hidden_effective_ranks(end_network[0])
         self.activation_stats_ = activation_stats(
-            end_network[0], sample, end_network[1], self.activation
+            end_network[0],
+            sample,
+            end_network[1],
+            self.activation,
+            rank_samples=_RANK_SAMPLES,
         )
         if first_pass:
             start_network = layout.unpack(start)
             self.init_n_distinct_units_ = symmetry(*start_network)["n_distinct_units"]
+            self.init_effective_rank_ = _hidden_effective_ranks(start_network[0])
             self.init_activation_stats_ = activation_stats(
-                start_network[0], sample, start_network[1], self.activation
+                start_network[0],
+                sample,
+                start_network[1],
+                self.activation,
+                rank_samples=_RANK_SAMPLES,
             )
         warn_about(self)
 
@@ -545,6 +558,11 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _hidden_effective_ranks(coefs):
+    """Effective rank of each hidden layer's incoming weight matrix."""
+    return np.array([effective_rank(coef) for coef in coefs[:-1]], dtype=float)
 
 
 def _train_restarts(
@@ -822,9 +840,10 @@ _PARAMETERS_DOC = """
 
     diagnostics : bool, default=True
         Whether to record the diagnostic attributes (gradient norms at every
-        update, distinct units and activation statistics at the start and the
-        end) and warn about what they show (``skinit.exceptions``). They cost
-        a few percent of the fit; False skips them.
+        update, distinct units, effective ranks and activation statistics at
+        the start and the end) and warn about what they show
+        (``skinit.exceptions``). They cost a few percent of the fit; False
+        skips them.
 """
 
 _ATTRIBUTES_DOC = """
@@ -923,6 +942,16 @@ _ATTRIBUTES_DOC = """
     init_n_distinct_units_ : ndarray of shape (n_layers - 2,)
         The same before training.
 
+    effective_rank_ : ndarray of shape (n_layers - 2,)
+        For each hidden layer, the effective rank (Roy & Vetterli 2007: the
+        exponential of the entropy of the normalized singular values) of its
+        incoming weight matrix at the end: about 1 when its units, however
+        distinct, compute one direction of their input. See
+        :func:`skinit.diagnostics.effective_rank`.
+
+    init_effective_rank_ : ndarray of shape (n_layers - 2,)
+        The same before training.
+
     unit_groups_ : list of ndarray
         For each hidden layer, the group label of every unit: units with the
         same label are copies.
@@ -936,7 +965,9 @@ _ATTRIBUTES_DOC = """
         1000 evenly spaced samples of it): ``"mean"``, ``"std"``,
         ``"dead_fraction"`` (ReLU units zero on every sample) and
         ``"saturated_fraction"`` (tanh or logistic units beyond 99% of their
-        range on every sample). See :func:`skinit.diagnostics.activation_stats`.
+        range on every sample) and ``"effective_rank"`` (of the activations
+        centered per unit; for a layer wider than 256 units, on 256 of the
+        samples). See :func:`skinit.diagnostics.activation_stats`.
 
     init_activation_stats_ : dict of ndarray
         The same before training.

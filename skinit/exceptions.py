@@ -5,6 +5,7 @@ __all__ = [
     "DeadUnitsWarning",
     "DiagnosticWarning",
     "InitializationWarning",
+    "RankCollapseWarning",
     "SymmetryWarning",
     "VanishingGradientWarning",
 ]
@@ -29,3 +30,9 @@ class VanishingGradientWarning(DiagnosticWarning):
 
 class DeadUnitsWarning(DiagnosticWarning):
     """Every unit of a ReLU layer outputs zero on every sample."""
+
+
+class RankCollapseWarning(DiagnosticWarning):
+    """A hidden layer's weights or activations have effective rank about 1,
+    although its units are distinct: they compute one direction of the input,
+    scaled and shifted, so distinct-unit counts alone miss the collapse."""

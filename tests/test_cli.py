@@ -50,6 +50,36 @@ def test_table_of_initializers_on_a_bundled_dataset(capsys):
     assert "[1/2] sklearn" in err and "[2/2] ones" in err  # progress
 
 
+def test_table_shows_the_starts_forward_gain_and_jacobian_condition(capsys):
+    code, out, _ = _run(
+        capsys,
+        "iris",
+        "--inits",
+        "orthogonal,zeros",
+        "--hidden",
+        "4",
+        "4",
+        "--activation",
+        "identity",
+        "--max-iter",
+        "5",
+        "--cv",
+        "2",
+    )
+    assert code == 0
+    header, orthogonal, zeros = [line.split("  ") for line in out.strip().splitlines()]
+    header = [cell.strip() for cell in header if cell.strip()]
+    assert header[-2:] == ["start: forward gain", "Jacobian cond."]
+    orthogonal = [cell.strip() for cell in orthogonal if cell.strip()]
+    zeros = [cell.strip() for cell in zeros if cell.strip()]
+    # square orthogonal linear layers on standardized data keep the total
+    # variance (trace(W' C W) = trace(C)) and every singular value equals 1
+    assert orthogonal[-2:] == ["1.00, 1.00", "1"]
+    # all-zero weights: no variance after the first layer, nothing to compare
+    # it to after the second, and a zero (singular) Jacobian
+    assert zeros[-2:] == ["0.00, nan", "inf"]
+
+
 def test_csv_with_a_named_target_and_a_report(capsys, csv_file, tmp_path):
     report = tmp_path / "report.png"
     code, out, _ = _run(

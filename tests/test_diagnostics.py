@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import neural_network
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_digits, load_iris, make_moons
 from sklearn.preprocessing import StandardScaler
 
 from skinit import MLPClassifier, MLPRegressor
 from skinit import diagnostics as D
 from skinit.exceptions import (
     DeadUnitsWarning,
+    RankCollapseWarning,
     SymmetryWarning,
     VanishingGradientWarning,
 )
@@ -146,6 +147,35 @@ def test_relu_units_with_negative_bias_are_dead_from_the_start(iris):
     assert_array_equal(clf.init_activation_stats_["dead_fraction"], [1.0])
 
 
+def test_zero_weights_random_biases_relu_collapse_to_rank_one():
+    # examples/plot_random_biases.py: the live ReLU units start in their linear
+    # part, where every sample sends them the same direction of the input
+    X, y = make_moons(n_samples=200, noise=0.15, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(16,),
+        solver="lbfgs",
+        init="zeros",
+        bias_init=RandomNormal(stddev=1.0),
+        random_state=0,
+    )
+    relu = MLPClassifier(activation="relu", **params)
+    with pytest.warns(RankCollapseWarning, match="16 distinct units, yet its"):
+        relu.fit(X, y)
+    assert_array_equal(relu.init_effective_rank_, [0.0])  # W = 0: no direction
+    assert_allclose(relu.effective_rank_, [1.0], atol=1e-9)
+    assert_allclose(relu.activation_stats_["effective_rank"], [1.0], atol=1e-6)
+    assert_array_equal(relu.n_distinct_units_, [16])  # distinct, by their biases
+    singular_values = np.linalg.svd(relu.coefs_[0], compute_uv=False)
+    assert singular_values[1] < 1e-12 * singular_values[0]  # rank 1 to rounding
+    # tanh units with random biases learn different directions
+    tanh = MLPClassifier(activation="tanh", **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RankCollapseWarning)
+        tanh.fit(X, y)
+    assert tanh.effective_rank_[0] > 1.5  # of at most 2 input directions
+    assert tanh.activation_stats_["effective_rank"][0] > 4
+
+
 # -- 3. the scale that keeps deep ReLU nets alive ---------------------------------
 
 
@@ -219,6 +249,72 @@ def test_lbfgs_stopping_before_any_update(iris):
     assert clf.n_iter_ == 0
     assert clf.gradient_norms_.shape == (0, 2)
     assert_array_equal(clf.first_gradient_update_, [0, 0])
+
+
+def test_effective_rank_by_hand():
+    # singular values 2, 1, 1: p = (1/2, 1/4, 1/4), entropy (3/2) ln 2
+    assert_allclose(D.effective_rank(np.diag([2.0, 1.0, 1.0])), 2**1.5, rtol=1e-12)
+    rng = np.random.RandomState(0)
+    u, _ = np.linalg.qr(rng.normal(size=(5, 3)))
+    v, _ = np.linalg.qr(rng.normal(size=(4, 3)))
+    rotated = u @ np.diag([3.0, 1.0, 0.0]) @ v.T  # p = (3/4, 1/4, 0)
+    by_hand = np.exp(-(0.75 * np.log(0.75) + 0.25 * np.log(0.25)))
+    assert_allclose(D.effective_rank(rotated), by_hand, rtol=1e-10)
+    assert_allclose(D.effective_rank(np.eye(7)), 7.0, rtol=1e-12)
+    assert_allclose(D.effective_rank(np.outer([1.0, -2.0, 3.0], [1.0, 4.0])), 1.0)
+    assert D.effective_rank(np.zeros((3, 4))) == 0.0
+    stack = np.stack([np.eye(3), np.diag([2.0, 1.0, 1.0]), np.zeros((3, 3))])
+    assert_allclose(D.effective_rank(stack), [3.0, 2**1.5, 0.0], rtol=1e-12)
+    nan = D.effective_rank(np.stack([np.eye(2), np.full((2, 2), np.nan)]))
+    assert_allclose(nan, [2.0, np.nan], rtol=1e-12)
+
+
+def test_effective_rank_of_activations_by_hand():
+    # identity units and identity weights: the activations are X itself, whose
+    # centered columns are orthonormal directions scaled by 2, 1 and 1
+    rng = np.random.RandomState(0)
+    A = rng.normal(size=(40, 3))
+    q, _ = np.linalg.qr(A - A.mean(axis=0))  # spans centered columns: centered
+    X = q * [2.0, 1.0, 1.0] + [5.0, -1.0, 0.5]
+    stats = D.activation_stats([np.eye(3), np.ones((3, 1))], X, activation="identity")
+    assert_allclose(stats["effective_rank"], [2**1.5], rtol=1e-8)
+    # a layer whose output ignores the input has no direction at all
+    constant = D.activation_stats(
+        [np.zeros((3, 4)), np.ones((4, 1))],
+        X,
+        intercepts=[rng.normal(size=4), np.zeros(1)],
+        activation="tanh",
+    )
+    assert_array_equal(constant["effective_rank"], [0.0])
+    # a layer wider than rank_samples is measured on that many evenly spaced rows
+    wide = [rng.normal(size=(3, 20)), np.ones((20, 1))]
+    rows = D.hidden_activations(wide, X, activation="tanh")[0][::4]
+    by_hand = D.effective_rank(rows - rows.mean(axis=0))
+    stats = D.activation_stats(wide, X, activation="tanh", rank_samples=10)
+    assert_allclose(stats["effective_rank"], [by_hand], rtol=1e-6)
+    assert not np.isclose(
+        D.activation_stats(wide, X, activation="tanh")["effective_rank"][0], by_hand
+    )
+
+
+def test_effective_rank_of_orthogonal_starts_is_the_width(iris):
+    # all singular values of a (semi-)orthogonal matrix are equal: erank = rank
+    X, y = iris
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4, 8, 3), init="orthogonal", max_iter=5, random_state=0
+    ).fit(X, y)
+    assert_allclose(clf.init_effective_rank_, [4.0, 4.0, 3.0], rtol=1e-12)
+    assert_allclose(clf.effective_rank_, [D.effective_rank(c) for c in clf.coefs_[:-1]])
+
+
+def test_ordinary_fits_do_not_warn_about_rank(iris):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RankCollapseWarning)
+        for activation in ("relu", "tanh", "identity"):
+            clf = MLPClassifier(
+                hidden_layer_sizes=(10, 10), activation=activation, random_state=0
+            ).fit(*iris)
+            assert (clf.effective_rank_ > 2).all()
 
 
 def test_diagnostics_can_be_switched_off(iris):

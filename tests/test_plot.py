@@ -13,9 +13,12 @@ from skinit import (
     ActivationDisplay,
     GradientFlowDisplay,
     MLPClassifier,
+    MLPRegressor,
     RestartsDisplay,
+    SignalPropagationDisplay,
     SymmetryDisplay,
 )
+from skinit.diagnostics import signal_propagation
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -81,6 +84,60 @@ def test_restarts_display_highlights_the_selected_restart(fitted, tmp_path):
     _render(display, tmp_path)
 
 
+def test_signal_propagation_display_draws_each_initializer(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    estimators = {
+        init: MLPClassifier(
+            hidden_layer_sizes=(4, 4, 4),
+            activation="identity",
+            init=init,
+            n_restarts=3,
+            random_state=0,
+        )
+        for init in ("orthogonal", "zeros", "glorot_normal")
+    }
+    display = SignalPropagationDisplay.from_estimators(estimators, X, y)
+    assert list(display.lines_) == list(estimators)
+    assert display.ax_.shape == (3,)
+    for name, estimator in estimators.items():
+        result = signal_propagation(estimator, X, y)
+        lines = display.lines_[name]
+        assert_allclose(lines["chi"].get_ydata(), np.median(result.chi, axis=0))
+        assert_allclose(
+            lines["forward_gain"].get_ydata(), np.median(result.forward_gain, axis=0)
+        )
+        assert_allclose(display.results[name].chi, result.chi)
+    # square orthogonal linear layers: every singular value is 1, a step at 1
+    spectrum = display.lines_["orthogonal"]["spectrum"]
+    assert_allclose(spectrum.get_xdata(), 1.0)
+    assert_allclose(spectrum.get_ydata()[-1], 1.0)
+    # all-zero weights: every singular value is 0, nothing on the log axis
+    assert len(display.lines_["zeros"]["spectrum"].get_xdata()) == 0
+    assert display.ax_[2].get_xscale() == "log"
+    _render(display, tmp_path)
+
+
+def test_signal_propagation_display_on_given_axes_and_fitted(fitted, tmp_path):
+    import matplotlib.pyplot as plt
+
+    X = StandardScaler().fit_transform(load_iris(return_X_y=True)[0])
+    fig, axes = plt.subplots(3, 1)
+    display = SignalPropagationDisplay.from_estimator(fitted, X, ax=axes)
+    assert list(display.ax_) == list(axes) and display.figure_ is fig
+    assert list(display.lines_) == ["sklearn"]  # named after the init
+    result = signal_propagation(fitted, X)
+    assert_allclose(display.lines_["sklearn"]["chi"].get_ydata(), result.chi[0])
+    _render(display, tmp_path)
+    with pytest.raises(ValueError, match="draws 3 panels"):
+        SignalPropagationDisplay(results={"a": result}).plot(ax=axes[:2])
+    # a list of estimators is named by init, made unique when needed
+    twice = [MLPRegressor(hidden_layer_sizes=(3,), random_state=k) for k in (0, 1)]
+    display = SignalPropagationDisplay.from_estimators(twice, X)
+    assert list(display.lines_) == ["sklearn (0)", "sklearn (1)"]
+    plt.close("all")
+
+
 def test_unfitted_or_without_diagnostics_is_a_clear_error():
     with pytest.raises(
         ValueError, match="needs the fitted attribute 'gradient_norms_'"
@@ -92,3 +149,5 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"pip install 'skinit\[plot\]'"):
         RestartsDisplay(loss_curves=[[1.0]], best=0).plot()
+    with pytest.raises(ImportError, match=r"pip install 'skinit\[plot\]'"):
+        SignalPropagationDisplay(results={}).plot()
