@@ -16,7 +16,8 @@ from sklearn.base import clone
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_array
 
-from ._engine import ACTIVATIONS, DERIVATIVES, Layout
+from ._engine import ACTIVATIONS, Layout
+from ._kernels import ACTIVATION_CODES, kernels
 from ._init import _per_layer, initialize
 from ._restarts import restart_random_states
 from .initializers import get
@@ -238,7 +239,9 @@ def signal_propagation(
         a = h
         # phi'(h), from the activations as backpropagation computes it
         slope = np.ones_like(a)
-        DERIVATIVES[activation](a, slope, np.empty_like(a))
+        kernels.hidden_backward(
+            slope, a, ACTIVATION_CODES[activation], np.empty(a.shape[::2])
+        )
         column_norms = np.einsum("kij,kij->kj", w, w)
         chi[:, layer] = np.einsum("ksj,ksj,kj->k", slope, slope, column_norms) / (
             n_sample * w.shape[2]
