@@ -202,7 +202,12 @@ def _activation_effective_rank(a, max_rows=None):
     centered = a - a.mean(axis=0)
     if not np.isfinite(centered).all():
         return np.nan
-    gram = centered.T @ centered if a.shape[0] >= a.shape[1] else centered @ centered.T
+    with np.errstate(over="ignore", invalid="ignore"):
+        gram = (
+            centered.T @ centered if a.shape[0] >= a.shape[1] else centered @ centered.T
+        )
+    if not np.isfinite(gram).all():  # activations too large to square
+        return np.nan
     singular = np.sqrt(np.maximum(np.linalg.eigvalsh(gram), 0.0))
     eps = np.finfo(centered.dtype).eps
     largest = singular.max(initial=0.0)

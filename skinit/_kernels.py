@@ -51,7 +51,7 @@ def _np_bias_activation(a, b, activation):
 
 def _np_hidden_backward(delta, a, activation, bias_grad):
     if activation == 1:
-        delta *= a > 0
+        delta[a == 0] = 0
     elif activation == 2:
         delta *= 1 - a**2
     elif activation == 3:
@@ -159,59 +159,145 @@ def _compile():
     jit = njit(cache=True, nogil=True, error_model="numpy")
 
     @jit
-    def add_bias(a, b, relu, shift):
-        """``a += b``, then ReLU, or minus each row's maximum (for a softmax)."""
-        n_networks, n_samples, units = a.shape
-        for k in range(n_networks):
-            bias = b[k]
-            for i in range(n_samples):
+    def add_bias(a, b):
+        for k in range(a.shape[0]):
+            bias = b[k].copy()  # contiguous: b is a strided view of theta
+            for i in range(a.shape[1]):
                 row = a[k, i]
-                for j in range(units):
+                for j in range(a.shape[2]):
                     row[j] += bias[j]
-                if relu:
-                    for j in range(units):
-                        row[j] = max(row[j], 0.0)
-                elif shift:
-                    peak = row[0]
-                    for j in range(1, units):
-                        peak = max(peak, row[j])
-                    for j in range(units):
-                        row[j] -= peak
 
     @jit
-    def hidden_backward(delta, a, activation, bias_grad):
-        n_networks, n_samples, units = delta.shape
-        for k in range(n_networks):
-            total = bias_grad[k]
-            total[:] = 0.0
-            for i in range(n_samples):
+    def add_bias_relu(a, b):
+        for k in range(a.shape[0]):
+            bias = b[k].copy()  # contiguous: b is a strided view of theta
+            for i in range(a.shape[1]):
+                row = a[k, i]
+                for j in range(a.shape[2]):
+                    value = row[j] + bias[j]
+                    row[j] = value if value > 0.0 else 0.0
+
+    @jit
+    def add_bias_shift(a, b):
+        """``a += b``, then minus each row's maximum (before a softmax)."""
+        for k in range(a.shape[0]):
+            bias = b[k].copy()  # contiguous: b is a strided view of theta
+            for i in range(a.shape[1]):
+                row = a[k, i]
+                peak = -np.inf
+                for j in range(a.shape[2]):
+                    row[j] += bias[j]
+                    peak = max(peak, row[j])
+                for j in range(a.shape[2]):
+                    row[j] -= peak
+
+    # the derivative times delta and the bias gradient (the sum over samples
+    # of the result) in one pass; a function per activation keeps the loops
+    # free of branches
+    @jit
+    def relu_backward(delta, a, bias_grad, one):
+        for k in range(delta.shape[0]):
+            total = np.zeros(delta.shape[2], delta.dtype)  # bias_grad[k]: strided
+            for i in range(delta.shape[1]):
                 d, out = delta[k, i], a[k, i]
-                if activation == 1:
-                    for j in range(units):
-                        d[j] = d[j] if out[j] > 0.0 else 0.0
-                elif activation == 2:
-                    for j in range(units):
-                        d[j] *= 1.0 - out[j] * out[j]
-                elif activation == 3:
-                    for j in range(units):
-                        d[j] *= out[j]
-                        d[j] *= 1.0 - out[j]
-                for j in range(units):
+                for j in range(delta.shape[2]):
+                    # scikit-learn's delta[Z == 0] = 0
+                    value = 0.0 if out[j] == 0.0 else d[j]
+                    d[j] = value
+                    total[j] += value
+            bias_grad[k, :] = total
+
+    @jit
+    def tanh_backward(delta, a, bias_grad, one):
+        for k in range(delta.shape[0]):
+            total = np.zeros(delta.shape[2], delta.dtype)  # bias_grad[k]: strided
+            for i in range(delta.shape[1]):
+                d, out = delta[k, i], a[k, i]
+                for j in range(delta.shape[2]):
+                    value = d[j] * (one - out[j] * out[j])
+                    d[j] = value
+                    total[j] += value
+            bias_grad[k, :] = total
+
+    @jit
+    def logistic_backward(delta, a, bias_grad, one):
+        for k in range(delta.shape[0]):
+            total = np.zeros(delta.shape[2], delta.dtype)  # bias_grad[k]: strided
+            for i in range(delta.shape[1]):
+                d, out = delta[k, i], a[k, i]
+                for j in range(delta.shape[2]):
+                    value = d[j] * out[j]
+                    value *= one - out[j]
+                    d[j] = value
+                    total[j] += value
+            bias_grad[k, :] = total
+
+    @jit
+    def identity_backward(delta, a, bias_grad, one):
+        for k in range(delta.shape[0]):
+            total = np.zeros(delta.shape[2], delta.dtype)  # bias_grad[k]: strided
+            for i in range(delta.shape[1]):
+                d = delta[k, i]
+                for j in range(delta.shape[2]):
                     total[j] += d[j]
+            bias_grad[k, :] = total
+
+    @jit
+    def pairwise_sum(a, lo, n):
+        """numpy's pairwise summation of ``a[lo:lo + n]``, bit for bit.
+
+        numpy sums a contiguous axis this way (8 interleaved partial sums in
+        blocks of at most 128, halves above): single-output losses and bias
+        gradients then round as scikit-learn's do.
+        """
+        if n < 8:
+            total = 0.0
+            for i in range(lo, lo + n):
+                total += a[i]
+            return total
+        if n <= 128:
+            r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+            r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+            stop = lo + n - n % 8
+            for i in range(lo + 8, stop, 8):
+                r0 += a[i]
+                r1 += a[i + 1]
+                r2 += a[i + 2]
+                r3 += a[i + 3]
+                r4 += a[i + 4]
+                r5 += a[i + 5]
+                r6 += a[i + 6]
+                r7 += a[i + 7]
+            total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+            for i in range(stop, lo + n):
+                total += a[i]
+            return total
+        half = n // 2
+        half -= half % 8
+        return pairwise_sum(a, lo, half) + pairwise_sum(a, lo + half, n - half)
 
     @jit
     def finish_output(z, y, sample_weight, output, eps, bias_grad, losses):
         """Loss, delta and bias gradient from the output activations.
 
         For a softmax, ``z`` holds the exponentials, still to be normalized.
+        Unweighted, its log-loss takes one logarithm per ``chunk`` samples,
+        of the product of their true-class probabilities (each at least
+        ``eps``, so the product stays a normal number). A single output sums
+        over samples as numpy does (see :func:`pairwise_sum`).
         """
         n_networks, n_samples, n_out = z.shape
         weighted = sample_weight.shape[0] > 0
+        single = n_out == 1
+        chunk = int(-300 / math.log10(eps)) if not weighted else 1
         column_loss = np.empty(n_out)
+        values = np.empty(n_samples if single else 0)
+        weights = np.empty(n_samples if single and weighted else 0)
+        deltas = np.empty(n_samples if single else 0, z.dtype)
         for k in range(n_networks):
-            total = bias_grad[k]
-            total[:] = 0.0
+            total = np.zeros(n_out, z.dtype)  # bias_grad[k] is strided
             column_loss[:] = 0.0
+            product, n_product = 1.0, 0
             yk = y[0] if y.shape[0] == 1 else y[k]
             sw_sum = 0.0
             for i in range(n_samples):
@@ -219,6 +305,8 @@ def _compile():
                 w = 1.0
                 if weighted:
                     w = sample_weight[0 if sample_weight.shape[0] == 1 else k, i]
+                    if single:
+                        weights[i] = w
                 sw_sum += w
                 if output == 0:
                     s = 0.0
@@ -227,29 +315,40 @@ def _compile():
                     for j in range(n_out):
                         row[j] /= s
                     for j in range(n_out):
-                        if target[j] != 0.0:
-                            p = min(max(row[j], eps), 1 - eps)
-                            column_loss[j] -= target[j] * math.log(p) * w
-                elif output == 1:
-                    for j in range(n_out):
-                        p = min(max(row[j], eps), 1 - eps)
-                        value = target[j] * math.log(p) if target[j] != 0.0 else 0.0
-                        if target[j] != 1.0:
-                            value += (1.0 - target[j]) * math.log(1.0 - p)
-                        column_loss[j] -= value * w
-                elif output == 2:
-                    for j in range(n_out):
-                        column_loss[j] += (target[j] - row[j]) ** 2 * w
+                        if target[j] != 0.0:  # y is one-hot
+                            product *= min(max(row[j], eps), 1 - eps)
+                            n_product += 1
+                    if n_product == chunk or i == n_samples - 1:
+                        column_loss[0] -= math.log(product) * w
+                        product, n_product = 1.0, 0
                 else:
                     for j in range(n_out):
-                        t = target[j]
-                        value = row[j] - t
-                        if t > 0.0:
-                            value += t * math.log(t / row[j])
-                        column_loss[j] += value * w
+                        t, p = target[j], row[j]
+                        if output == 1:
+                            p = min(max(p, eps), 1 - eps)
+                            value = t * math.log(p) if t != 0.0 else 0.0
+                            if t != 1.0:
+                                value += (1.0 - t) * math.log(1.0 - p)
+                            value = -value
+                        elif output == 2:
+                            value = (t - p) ** 2
+                        else:
+                            value = (t * math.log(t / p) if t > 0.0 else 0.0) - t + p
+                        if single:
+                            values[i] = value * w
+                        else:
+                            column_loss[j] += value * w
                 for j in range(n_out):
                     row[j] = (row[j] - target[j]) * w
                     total[j] += row[j]
+                if single:
+                    deltas[i] = row[0]
+            if single:
+                total[0] = pairwise_sum(deltas, 0, n_samples)
+                column_loss[0] = pairwise_sum(values, 0, n_samples)
+                if weighted:
+                    sw_sum = pairwise_sum(weights, 0, n_samples)
+            bias_grad[k, :] = total
             loss = 0.0
             for j in range(n_out):
                 loss += column_loss[j] / sw_sum
@@ -283,14 +382,17 @@ def _compile():
     def penalized_gradient(g, t, k, lo, hi, n_coef, alpha, sw_sum):
         """Segment ``lo:hi`` of network ``k``'s full gradient, in place.
 
-        ``(g + alpha * W) / sw_sum`` for weights, ``g / sw_sum`` for biases,
-        as a product with the reciprocal (the same to rounding).
+        scikit-learn's ``(g + alpha * W) / sw_sum`` for weights and
+        ``g / sw_sum`` for biases.
         """
         g, t = g[k, lo:hi], t[k, lo:hi]
-        scale = 1.0 / sw_sum[k]
-        penalty = alpha[k] if hi <= n_coef else 0.0
-        for p in range(g.shape[0]):
-            g[p] = (g[p] + penalty * t[p]) * scale
+        scale, penalty = sw_sum[k], alpha[k]
+        if hi <= n_coef:
+            for p in range(g.shape[0]):
+                g[p] = (g[p] + penalty * t[p]) / scale
+        else:
+            for p in range(g.shape[0]):
+                g[p] = g[p] / scale
         return g
 
     @jit
@@ -334,13 +436,23 @@ def _compile():
                         t[p] += u[p]
 
     def bias_activation(a, b, activation):
-        if activation <= 1:
-            add_bias(a, b, activation == 1, False)
+        if activation == 1:
+            add_bias_relu(a, b)
         else:
-            _np_bias_activation(a, b, activation)
+            add_bias(a, b)
+            if activation == 2:
+                np.tanh(a, out=a)
+            elif activation == 3:
+                expit(a, out=a)
+
+    backward = [identity_backward, relu_backward, tanh_backward, logistic_backward]
+
+    def hidden_backward(delta, a, activation, bias_grad):
+        # ``one`` in the arrays' precision: a literal 1.0 would promote float32
+        backward[activation](delta, a, bias_grad, _ONE[delta.dtype.type])
 
     def output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
-        add_bias(z, b, False, output == 0)
+        (add_bias_shift if output == 0 else add_bias)(z, b)
         if output in (0, 3):
             np.exp(z, out=z)
         elif output == 1:
@@ -368,6 +480,7 @@ def _compile():
 
 
 _EMPTY = {t: np.empty((0, 0), dtype=t) for t in (np.float32, np.float64)}
+_ONE = {t: t(1) for t in (np.float32, np.float64)}
 
 NUMPY = {
     "add_penalty_loss": _np_add_penalty_loss,

@@ -52,12 +52,13 @@ def run_chunks(func, n_items, n_jobs, *args):
     return Parallel(n_jobs=n_jobs)(delayed(func)(rows, *args) for rows in chunks)
 
 
-def rank_restarts(losses, scores, diverged):
+def rank_restarts(losses, scores, diverged, unusable=None):
     """Rank 1 for the best restart; the lowest index wins ties.
 
     Restarts are compared by validation score (higher is better) when
     ``scores`` is given, else by final training loss. Diverged restarts (and
-    NaN criteria) rank last.
+    NaN criteria) rank after the others, and ``unusable`` ones (non-finite
+    parameters) last of all.
 
     Returns
     -------
@@ -66,7 +67,9 @@ def rank_restarts(losses, scores, diverged):
     """
     key = np.asarray(losses, dtype=float) if scores is None else -np.asarray(scores)
     key = np.where(diverged | np.isnan(key), np.inf, key)
-    order = np.argsort(key, kind="stable")
+    if unusable is None:
+        unusable = np.zeros(len(key), dtype=bool)
+    order = np.lexsort((key, unusable))
     rank = np.empty(len(key), dtype=int)
     rank[order] = np.arange(1, len(key) + 1)
     return int(order[0]), rank

@@ -8,6 +8,7 @@ per update instead of a list of per-layer temporaries.
 """
 
 import copy
+import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ class SGDOptimizer(_Optimizer):
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
             self.learning_rate[:] = self.learning_rate_init / (
-                (time_step + 1) ** self.power_t
+                (np.asarray(time_step) + 1) ** self.power_t
             )
 
     def trigger_stopping(self, k, msg, verbose):
@@ -318,16 +319,18 @@ def fit_stochastic(
         return [(g, theta[g], grad[g]) for g in _groups(len(theta), size)]
 
     group_arrays = group_arrays_of(theta, grad)
+    active_list = active.tolist()
     try:
         for _ in range(s.max_iter):
             if monitor is not None:
-                for j, k in enumerate(active):
+                for j, k in enumerate(active_list):
                     monitor.begin(k, theta[j])
             if s.shuffle:
-                for j, k in enumerate(active):
-                    # scikit-learn's shuffle: arange, then RandomState.shuffle
-                    perm = random_states[k].permutation(n_train)
-                    sample_idx[j] = sample_idx[j][perm]
+                for j, k in enumerate(active_list):
+                    # scikit-learn's shuffle draws a permutation of arange with
+                    # RandomState.shuffle: shuffling in place applies the same
+                    # permutation to the current order
+                    random_states[k].shuffle(sample_idx[j])
             # each network's loss and gradient norms at every batch of the epoch
             batch_losses = np.empty((len(batch_sizes), len(active)))
             norms = (
@@ -367,29 +370,30 @@ def fit_stochastic(
             batch_losses *= batch_sizes[:, np.newaxis]
             epoch_loss = np.add.reduce(batch_losses, axis=0)
             if norms is not None:
-                for j, k in enumerate(active):
+                for j, k in enumerate(active_list):
                     progress[k].gradient_sq_norms.append(norms[:, j])
 
             stopped = np.zeros(len(active), dtype=bool)
             interrupted = np.zeros(len(active), dtype=bool)
-            for j, k in enumerate(active):
+            # as scikit-learn, training goes on through a non-finite loss: its
+            # stopping rules end the run, and only non-finite final
+            # parameters are an error (see BaseMultilayerPerceptron._select)
+            for j, (k, loss) in enumerate(zip(active_list, epoch_loss.tolist())):
                 p = progress[k]
                 p.n_iter += 1
-                p.loss = epoch_loss[j] / n_train
+                p.loss = loss / n_train
                 p.t += n_train
                 p.loss_curve.append(p.loss)
                 if monitor is not None:
                     interrupted[j] = monitor.end(k, theta[j])
-                if not np.isfinite(p.loss):
+                if not p.diverged_at and not math.isfinite(p.loss):
                     p.diverged_at = p.n_iter
-                    stopped[j] = True
-                    continue
                 if s.verbose:
                     print(f"Iteration {p.n_iter}, loss = {p.loss:.8f}")
                 _update_no_improvement_count(p, s, score, k, theta[j : j + 1])
-            optimizer.iteration_ends(np.array([progress[k].t for k in active]))
+            optimizer.iteration_ends([progress[k].t for k in active_list])
 
-            for j, k in enumerate(active):
+            for j, k in enumerate(active_list):
                 p = progress[k]
                 if stopped[j] or interrupted[j]:
                     stopped[j] = True
@@ -431,6 +435,7 @@ def fit_stochastic(
                     sample_idx = sample_idx[keep]
                 optimizer = optimizer.take(keep)
                 group_arrays = group_arrays_of(theta, grad)
+                active_list = active.tolist()
                 workspaces.clear()
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=2)

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Bad input gets a clear error, and a failed fit leaves no half-written state."""
 
+import re
+
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import neural_network
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
@@ -111,23 +114,61 @@ def test_batch_size_larger_than_data_warns(iris):
 
 
 def _diverging(**params):
-    return MLPRegressor(
+    defaults = dict(
         solver="sgd",
-        learning_rate_init=1.0,
+        learning_rate_init=0.1,
         hidden_layer_sizes=(20,),
         random_state=0,
-        **params,
+        max_iter=30,
     )
+    return MLPRegressor(**{**defaults, **params})
+
+
+# parameters of skinit's estimators that scikit-learn's do not have
+_SKINIT_ONLY = dict.fromkeys(
+    ["init", "bias_init", "n_restarts", "restart_scoring", "n_jobs", "diagnostics"]
+)
+
+# (x scale, y scale, early_stopping): the loss overflows in every case
+DIVERGING = [(1e30, 1e30, False), (1.0, 1e150, False), (1.0, 1e150, True),
+             (1e30, 1e30, True), (1e50, 1e100, True)]
+
+
+@pytest.mark.parametrize("x_scale, y_scale, early_stopping", DIVERGING)
+def test_divergence_as_sklearn(iris, x_scale, y_scale, early_stopping):
+    """Training goes on through a non-finite loss; only non-finite final
+    parameters raise, with scikit-learn's message first."""
+    X, _ = iris
+    X, y = X * x_scale, X[:, 0] * y_scale
+    lr = 1.0 if x_scale == 1e30 else 0.1
+    ours = _diverging(early_stopping=early_stopping, learning_rate_init=lr)
+    params = {k: v for k, v in ours.get_params().items() if k not in _SKINIT_ONLY}
+    theirs = neural_network.MLPRegressor(**params)
+    try:
+        theirs.fit(X, y)
+    except ValueError as exc:
+        assert str(exc).startswith("Solver produced non-finite parameter weights")
+        with pytest.raises(ValueError, match="^" + re.escape(str(exc))):
+            ours.fit(X, y)
+        assert not hasattr(ours, "coefs_")
+        return
+    ours.fit(X, y)
+    assert not np.isfinite(theirs.loss_curve_).all()  # it did diverge
+    assert ours.n_iter_ == theirs.n_iter_
+    assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-6)
+    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        assert_allclose(a, b, rtol=1e-6)
 
 
 def test_divergence_names_the_iteration_and_leaves_no_state(iris):
     X, _ = iris
-    y = X[:, 0] * 1e6
     reg = _diverging()
     with pytest.raises(
-        ValueError, match=r"non-finite at iteration \d+.*StandardScaler"
+        ValueError,
+        match=r"^Solver produced non-finite parameter weights.*skinit: the loss "
+        r"first became non-finite at iteration \d+.*StandardScaler",
     ):
-        reg.fit(X * 1e3, y)
+        reg.fit(X, X[:, 0] * 1e150)
     with pytest.raises(NotFittedError):
         reg.predict(X)
     assert not hasattr(reg, "n_features_in_")
@@ -139,7 +180,7 @@ def test_failed_warm_start_keeps_previous_model(iris):
     coefs = [c.copy() for c in reg.coefs_]
     curve = list(reg.loss_curve_)
     with pytest.raises(ValueError, match="non-finite"):
-        reg.fit(X * 1e3, X[:, 0] * 1e6)
+        reg.fit(X, X[:, 0] * 1e150)
     for before, after in zip(coefs, reg.coefs_):
         assert_array_equal(before, after)
     assert reg.loss_curve_ == curve
