@@ -256,9 +256,7 @@ class Objective:
         of the loss.
     """
 
-    def __init__(
-        self, layout, *, alpha, loss, activation, out_activation, exact=False
-    ):
+    def __init__(self, layout, *, alpha, loss, activation, out_activation, exact=False):
         self.layout = layout
         self.exact = exact
         self.alpha = alpha
@@ -327,7 +325,9 @@ class Objective:
             if i == 0 and ws.wide:
                 np.copyto(ws.wide_coef, coefs[0].transpose(1, 0, 2))
                 flat = ws.wide_coef.reshape(ws.wide_coef.shape[0], -1)
-                np.matmul(X, flat, out=acts[0].transpose(1, 0, 2).reshape(n_samples, -1))
+                np.matmul(
+                    X, flat, out=acts[0].transpose(1, 0, 2).reshape(n_samples, -1)
+                )
             else:
                 _matmul(X if i == 0 else acts[i - 1], coefs[i], acts[i])
             if i < last:
@@ -347,7 +347,9 @@ class Objective:
         delta = acts[last]
         for i in range(last, -1, -1):
             if i == 0 and ws.wide:
-                product = np.matmul(X.T, delta.transpose(1, 0, 2).reshape(n_samples, -1))
+                product = np.matmul(
+                    X.T, delta.transpose(1, 0, 2).reshape(n_samples, -1)
+                )
                 coef_grads[0][...] = product.reshape(
                     product.shape[0], -1, delta.shape[2]
                 ).transpose(1, 0, 2)
@@ -382,5 +384,7 @@ class Objective:
         if sample_weight is None:
             return alpha, workspace.n_samples
         sw_sum = np.empty(n_networks)
-        sw_sum[:] = np.add.reduce(sample_weight.reshape(-1, workspace.n_samples_), axis=-1)
+        sw_sum[:] = np.add.reduce(
+            sample_weight.reshape(-1, workspace.n_samples_), axis=-1
+        )
         return alpha, sw_sum

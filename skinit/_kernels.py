@@ -125,7 +125,9 @@ def _np_adam(
     theta += -step_size[:, np.newaxis] * ms / (np.sqrt(vs) + eps)
 
 
-def _np_sgd(theta, grad, vel, n_coef, alpha, sw_sum, lr, momentum, nesterov, bounds, sq):
+def _np_sgd(
+    theta, grad, vel, n_coef, alpha, sw_sum, lr, momentum, nesterov, bounds, sq
+):
     g = _np_full_gradient(theta, grad, n_coef, alpha, sw_sum)
     if sq is not None:
         sq[:] = np.add.reduceat(g * g, bounds[:-1], axis=1)
@@ -397,7 +399,20 @@ def _compile():
 
     @jit
     def adam(
-        theta, grad, ms, vs, steps, n_coef, alpha, sw_sum, lr_init, b1, b2, eps, bounds, sq
+        theta,
+        grad,
+        ms,
+        vs,
+        steps,
+        n_coef,
+        alpha,
+        sw_sum,
+        lr_init,
+        b1,
+        b2,
+        eps,
+        bounds,
+        sq,
     ):
         with_norms = sq.shape[0] > 0
         for k in range(theta.shape[0]):
@@ -416,7 +431,9 @@ def _compile():
                     t[p] += -lr * m[p] / (math.sqrt(v[p]) + eps)
 
     @jit
-    def sgd(theta, grad, vel, n_coef, alpha, sw_sum, lr, momentum, nesterov, bounds, sq):
+    def sgd(
+        theta, grad, vel, n_coef, alpha, sw_sum, lr, momentum, nesterov, bounds, sq
+    ):
         with_norms = sq.shape[0] > 0
         for k in range(theta.shape[0]):
             rate = lr[k]

@@ -17,8 +17,8 @@ from sklearn.utils import Bunch
 from sklearn.utils.validation import check_array
 
 from ._engine import ACTIVATIONS, Layout
-from ._kernels import ACTIVATION_CODES, kernels
 from ._init import _per_layer, initialize
+from ._kernels import ACTIVATION_CODES, kernels
 from ._restarts import restart_random_states
 from .initializers import get
 

@@ -14,6 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from skinit import MLPClassifier, MLPRegressor
+from skinit._kernels import kernels
 
 RTOL = 1e-6
 
@@ -337,6 +338,39 @@ def test_long_lbfgs_run_equals_sklearn(digits):
         max_iter=150,
         tol=0.0,
         random_state=0,
+    )
+    _fit_both(ours, theirs, X, y)
+    assert_same_model(ours, theirs, X)
+
+
+@pytest.fixture
+def numpy_kernels():
+    """The numpy fallback of the compiled kernels (``SKINIT_NUMBA=0``)."""
+    previous = kernels.use("numpy")
+    yield
+    kernels.use(previous)
+
+
+@pytest.mark.parametrize(
+    "estimator, config",
+    [
+        (MLPClassifier, dict(solver="adam", activation="relu")),
+        (MLPClassifier, dict(solver="sgd", activation="tanh", learning_rate_init=0.05)),
+        (
+            MLPClassifier,
+            dict(solver="adam", activation="logistic", early_stopping=True),
+        ),
+        (MLPRegressor, dict(solver="adam", activation="relu")),
+        (MLPRegressor, dict(solver="sgd", loss="poisson", learning_rate_init=0.01)),
+    ],
+    ids=str,
+)
+def test_numpy_fallback_equals_sklearn(
+    digits, regression, estimator, config, numpy_kernels
+):
+    X, y = regression if estimator is MLPRegressor else digits
+    ours, theirs = _pair(
+        estimator, hidden_layer_sizes=(15, 7), max_iter=15, random_state=0, **config
     )
     _fit_both(ours, theirs, X, y)
     assert_same_model(ours, theirs, X)

@@ -130,8 +130,13 @@ _SKINIT_ONLY = dict.fromkeys(
 )
 
 # (x scale, y scale, early_stopping): the loss overflows in every case
-DIVERGING = [(1e30, 1e30, False), (1.0, 1e150, False), (1.0, 1e150, True),
-             (1e30, 1e30, True), (1e50, 1e100, True)]
+DIVERGING = [
+    (1e30, 1e30, False),
+    (1.0, 1e150, False),
+    (1.0, 1e150, True),
+    (1e30, 1e30, True),
+    (1e50, 1e100, True),
+]
 
 
 @pytest.mark.parametrize("x_scale, y_scale, early_stopping", DIVERGING)

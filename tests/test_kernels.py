@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The fused kernels: compiled against numpy, and the optimizers against
+scikit-learn's own."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+
+from skinit._engine import Layout
+from skinit._kernels import NUMBA, NUMPY, kernels
+
+pytestmark = pytest.mark.skipif(NUMBA is None, reason="numba is not installed")
+
+DTYPES = [(np.float64, 1e-12), (np.float32, 1e-5)]
+
+
+def _strided_rows(rng, n_networks, units, dtype):
+    """Per-network vectors as the engine passes them: strided views of theta."""
+    packed = rng.standard_normal((n_networks, units + 5)).astype(dtype)
+    return packed[:, 2 : 2 + units]
+
+
+@pytest.mark.parametrize("dtype, rtol", DTYPES)
+@pytest.mark.parametrize("activation", [0, 1, 2, 3])
+def test_hidden_kernels_give_numpys_bits(activation, dtype, rtol):
+    # L-BFGS relies on it to reproduce scikit-learn bit for bit
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 41, 7)).astype(dtype)
+    b = _strided_rows(rng, 3, 7, dtype)
+    compiled, reference = a.copy(), a.copy()
+    NUMBA["bias_activation"](compiled, b, activation)
+    NUMPY["bias_activation"](reference, b, activation)
+    assert_array_equal(compiled, reference)
+
+    delta = rng.standard_normal(a.shape).astype(dtype)
+    grads = [np.full((3, 12), np.nan, dtype) for _ in range(2)]
+    results = []
+    for kernels_, grad in zip((NUMBA, NUMPY), grads):
+        d = delta.copy()
+        kernels_["hidden_backward"](d, reference, activation, grad[:, 3:10])
+        results.append(d)
+    assert_array_equal(*results)
+    assert_array_equal(*grads)  # the bias gradients, and nothing around them
+    expected = (
+        delta
+        * {
+            0: 1.0,
+            1: reference > 0,
+            2: 1 - reference**2,
+            3: reference * (1 - reference),
+        }[activation]
+    )
+    assert_allclose(results[0], expected, rtol=rtol)
+    assert_allclose(grads[0][:, 3:10], expected.sum(axis=1), rtol=rtol, atol=rtol)
+
+
+def _targets(rng, output, shape):
+    if output == 0:
+        return np.eye(shape[-1])[rng.integers(shape[-1], size=shape[1])][np.newaxis]
+    if output == 1:
+        return rng.integers(0, 2, size=shape).astype(float)
+    return rng.uniform(0, 2, size=shape)
+
+
+@pytest.mark.parametrize("dtype, rtol", DTYPES)
+@pytest.mark.parametrize("output", [0, 1, 2, 3])
+@pytest.mark.parametrize("n_out", [1, 3, 10])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_output_layer_compiled_equals_numpy(output, n_out, weighted, dtype, rtol):
+    if output == 0 and n_out == 1:
+        pytest.skip("a softmax has at least two outputs")
+    rng = np.random.default_rng(1)
+    shape = (3, 57, n_out)
+    z = rng.standard_normal(shape).astype(dtype)
+    b = _strided_rows(rng, 3, n_out, dtype)
+    y = _targets(rng, output, shape).astype(dtype)
+    sw = rng.uniform(0.5, 2, size=(3, 57)).astype(dtype) if weighted else None
+    eps = float(np.finfo(dtype).eps)
+    results = []
+    for kernels_ in (NUMBA, NUMPY):
+        delta, grad, losses = z.copy(), np.empty((3, n_out), dtype), np.empty(3)
+        kernels_["output_layer"](delta, b, y, sw, output, eps, grad, losses)
+        results.append((delta, grad, losses))
+    (delta, grad, losses), (delta_ref, grad_ref, losses_ref) = results
+    assert_allclose(delta, delta_ref, rtol=rtol, atol=rtol)
+    assert_allclose(grad, grad_ref, rtol=rtol, atol=10 * rtol)
+    assert_allclose(losses, losses_ref, rtol=rtol)
+    if n_out == 1 and dtype == np.float64:
+        # summed over samples in numpy's pairwise order: the same bits
+        assert_array_equal(grad, grad_ref)
+        assert_array_equal(losses, losses_ref)
+
+
+def _optimizer_problem(rng, n_networks=2):
+    layout = Layout([5, 4, 3])
+    theta = rng.standard_normal((n_networks, layout.n_params))
+    grads = [rng.standard_normal(theta.shape) for _ in range(4)]
+    return layout, theta, grads
+
+
+def _sklearn_gradient(layout, theta, grad, alpha, sw_sum):
+    """scikit-learn's per-layer gradients: ``(g + alpha * W) / sw_sum``."""
+    coefs, intercepts = layout.unpack(theta)
+    coef_grads, intercept_grads = layout.unpack(grad)
+    coef_grads = [(g + alpha * w) / sw_sum for g, w in zip(coef_grads, coefs)]
+    intercept_grads = [g / sw_sum for g in intercept_grads]
+    return coefs + intercepts, coef_grads + intercept_grads
+
+
+@pytest.mark.parametrize("name", ["numba", "numpy"])
+def test_adam_equals_sklearns(name):
+    rng = np.random.default_rng(2)
+    layout, theta, grads = _optimizer_problem(rng)
+    alpha, sw_sum = np.array([0.1, 0.3]), np.array([7.0, 9.0])
+    ms, vs = np.zeros_like(theta), np.zeros_like(theta)
+    steps, sq = np.zeros(2, dtype=np.int64), np.empty((2, 4))
+    params = theta.copy()
+    adam = (NUMBA if name == "numba" else NUMPY)["adam"]
+    references = [AdamOptimizer(sum(layout.unpack(row), []), 0.01) for row in theta]
+    for g in grads:
+        expected = []
+        for k, reference in enumerate(references):
+            packed, per_layer = _sklearn_gradient(
+                layout, params[k], g[k], alpha[k], sw_sum[k]
+            )
+            reference.params = packed
+            reference.update_params(packed, per_layer)
+            expected.append((packed, [np.sum(x * x) for x in per_layer]))
+        lr_init = np.full(2, 0.01)
+        adam(
+            params,
+            g.copy(),
+            ms,
+            vs,
+            steps,
+            layout.n_coef_params,
+            alpha,
+            sw_sum,
+            lr_init,
+            0.9,
+            0.999,
+            1e-8,
+            layout.bounds,
+            sq,
+        )
+        for k, (packed, norms) in enumerate(expected):
+            assert_array_equal(params[k], np.concatenate([p.ravel() for p in packed]))
+            assert_allclose(sq[k], norms, rtol=1e-13)
+    assert_array_equal(steps, [4, 4])
+
+
+@pytest.mark.parametrize("name", ["numba", "numpy"])
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_equals_sklearns(name, nesterov):
+    rng = np.random.default_rng(3)
+    layout, theta, grads = _optimizer_problem(rng)
+    alpha, sw_sum, lr = np.array([0.1, 0.0]), np.array([7.0, 9.0]), np.array([0.1, 0.2])
+    velocities = np.zeros_like(theta)
+    params = theta.copy()
+    sgd = (NUMBA if name == "numba" else NUMPY)["sgd"]
+    references = [
+        SGDOptimizer(
+            sum(layout.unpack(row), []), lr[k], momentum=0.9, nesterov=nesterov
+        )
+        for k, row in enumerate(theta)
+    ]
+    for g in grads:
+        expected = []
+        for k, reference in enumerate(references):
+            packed, per_layer = _sklearn_gradient(
+                layout, params[k], g[k], alpha[k], sw_sum[k]
+            )
+            reference.params = packed
+            reference.update_params(packed, per_layer)
+            expected.append(packed)
+        sgd(
+            params,
+            g.copy(),
+            velocities,
+            layout.n_coef_params,
+            alpha,
+            sw_sum,
+            lr,
+            0.9,
+            nesterov,
+            layout.bounds,
+            None,
+        )
+        for k, packed in enumerate(expected):
+            assert_array_equal(params[k], np.concatenate([p.ravel() for p in packed]))
+
+
+def test_use_switches_every_kernel():
+    previous = kernels.use("numpy")
+    try:
+        assert kernels.name == "numpy"
+        assert all(getattr(kernels, name) is NUMPY[name] for name in NUMPY)
+    finally:
+        kernels.use(previous)
+    assert kernels.name == "numba"
+    assert kernels.adam is NUMBA["adam"]
