@@ -229,7 +229,7 @@ class Workspace:
         self.losses = np.empty(n_networks, dtype=np.float64)
         self.n_samples_ = n_samples
         self.n_samples = np.full(n_networks, float(n_samples))
-        self.alpha = np.empty(n_networks)
+        self.alpha = np.full(n_networks, np.nan)
         self.eps = float(np.finfo(dtype).eps)
         if wide:
             fan_in, fan_out = layout.coef_shapes[0]
@@ -378,9 +378,8 @@ class Objective:
             alpha = self.alpha[rows]
         else:
             alpha = workspace.alpha
-            alpha[0] = self.alpha
-            if n_networks > 1:
-                alpha[1:] = alpha[0]
+            if alpha[0] != self.alpha:  # NaN when new
+                alpha[:] = self.alpha
         if sample_weight is None:
             return alpha, workspace.n_samples
         sw_sum = np.empty(n_networks)

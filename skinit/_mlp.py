@@ -472,7 +472,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 best_loss=None if self.early_stopping else np.inf,
                 validation_scores=[] if self.early_stopping else None,
                 best_validation_score=-np.inf if self.early_stopping else None,
-                best_params=theta.copy(),
+                # scikit-learn keeps the starting point until a validation
+                # score improves on it; without early stopping, nothing
+                best_params=theta.copy() if self.early_stopping else None,
                 t=self.t_,
             )
         return Progress(

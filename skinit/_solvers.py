@@ -75,21 +75,20 @@ class SGDOptimizer(_Optimizer):
         self.power_t = power_t
         self.velocities = np.zeros(shape, dtype=dtype)
 
-    def update(self, rows, theta, grad, alpha, sw_sum, bounds, sq_norms):
-        """One step of the networks ``rows`` (a slice); see ``Objective.loss_grad``."""
-        kernels.sgd(
-            theta,
-            grad,
-            self.velocities[rows],
-            _n_coef(bounds),
-            alpha,
-            sw_sum,
-            self.learning_rate[rows],
-            self.momentum,
-            self.nesterov,
-            bounds,
-            sq_norms,
-        )
+    def stepper(self, rows, bounds):
+        """``step(theta, grad, alpha, sw_sum, sq_norms)`` for the networks ``rows``.
+
+        ``rows`` is a slice: the state it takes are views, updated in place.
+        See ``Objective.loss_grad`` for ``alpha`` and ``sw_sum``.
+        """
+        sgd, velocities, rates = kernels.sgd, self.velocities[rows], self.learning_rate[rows]
+        n_coef, momentum, nesterov = _n_coef(bounds), self.momentum, self.nesterov
+
+        def step(theta, grad, alpha, sw_sum, sq_norms):
+            sgd(theta, grad, velocities, n_coef, alpha, sw_sum, rates, momentum,
+                nesterov, bounds, sq_norms)  # fmt: skip
+
+        return step
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
@@ -130,24 +129,21 @@ class AdamOptimizer(_Optimizer):
         self.ms = np.zeros(shape, dtype=dtype)
         self.vs = np.zeros(shape, dtype=dtype)
 
-    def update(self, rows, theta, grad, alpha, sw_sum, bounds, sq_norms):
-        """One step of the networks ``rows`` (a slice); see ``Objective.loss_grad``."""
-        kernels.adam(
-            theta,
-            grad,
-            self.ms[rows],
-            self.vs[rows],
-            self.t[rows],
-            _n_coef(bounds),
-            alpha,
-            sw_sum,
-            self.learning_rate_init[rows],
-            self.beta_1,
-            self.beta_2,
-            self.epsilon,
-            bounds,
-            sq_norms,
-        )
+    def stepper(self, rows, bounds):
+        """``step(theta, grad, alpha, sw_sum, sq_norms)`` for the networks ``rows``.
+
+        ``rows`` is a slice: the state it takes are views, updated in place.
+        See ``Objective.loss_grad`` for ``alpha`` and ``sw_sum``.
+        """
+        adam, ms, vs, t = kernels.adam, self.ms[rows], self.vs[rows], self.t[rows]
+        rates, n_coef = self.learning_rate_init[rows], _n_coef(bounds)
+        b1, b2, eps = self.beta_1, self.beta_2, self.epsilon
+
+        def step(theta, grad, alpha, sw_sum, sq_norms):
+            adam(theta, grad, ms, vs, t, n_coef, alpha, sw_sum, rates, b1, b2, eps,
+                 bounds, sq_norms)  # fmt: skip
+
+        return step
 
 
 @dataclass
@@ -314,11 +310,14 @@ def fit_stochastic(
             workspaces[key] = Workspace(layout, n_group, n_batch, theta.dtype)
         return workspaces[key]
 
-    def group_arrays_of(theta, grad):
+    def group_arrays_of(theta, grad, optimizer):
         # the same view objects every epoch: the layout caches their views
-        return [(g, theta[g], grad[g]) for g in _groups(len(theta), size)]
+        return [
+            (g, theta[g], grad[g], optimizer.stepper(g, bounds), active[g])
+            for g in _groups(len(theta), size)
+        ]
 
-    group_arrays = group_arrays_of(theta, grad)
+    group_arrays = group_arrays_of(theta, grad, optimizer)
     active_list = active.tolist()
     try:
         for _ in range(s.max_iter):
@@ -338,7 +337,7 @@ def fit_stochastic(
                 if s.diagnostics
                 else None
             )
-            for group, theta_g, grad_g in group_arrays:
+            for group, theta_g, grad_g, step, networks in group_arrays:
                 n_group = group.stop - group.start
                 ids = None if sample_idx is None else sample_idx[group]
                 b = 0
@@ -355,14 +354,12 @@ def fit_stochastic(
                             sw_b,
                             ws,
                             full_gradient=False,
-                            rows=active[group],
+                            rows=networks,
                         )
-                        optimizer.update(
-                            group,
+                        step(
                             theta_g,
                             grad_g,
-                            *objective.batch_weight(sw_b, ws, active[group]),
-                            bounds,
+                            *objective.batch_weight(sw_b, ws, networks),
                             None if norms is None else norms[b, group],
                         )
                         b += 1
@@ -434,7 +431,7 @@ def fit_stochastic(
                 if sample_idx is not None:
                     sample_idx = sample_idx[keep]
                 optimizer = optimizer.take(keep)
-                group_arrays = group_arrays_of(theta, grad)
+                group_arrays = group_arrays_of(theta, grad, optimizer)
                 active_list = active.tolist()
                 workspaces.clear()
     except KeyboardInterrupt:
