@@ -28,8 +28,14 @@ Run::
 import argparse
 
 import numpy as np
-from _common import classification, digits, environment, interleaved, no_stopping
-from _common import one_thread
+from _common import (
+    classification,
+    digits,
+    environment,
+    interleaved,
+    no_stopping,
+    one_thread,
+)
 from sklearn import neural_network
 
 import skinit

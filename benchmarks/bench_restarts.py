@@ -30,7 +30,10 @@ CASES = {
     "digits": (digits, dict(hidden_layer_sizes=(100,), **no_stopping(100)), 4.0),
 }
 SCALING = {
-    "iris (10,), 200 epochs": (iris, dict(hidden_layer_sizes=(10,), **no_stopping(200))),
+    "iris (10,), 200 epochs": (
+        iris,
+        dict(hidden_layer_sizes=(10,), **no_stopping(200)),
+    ),
     "digits (100,), 30 epochs": (
         digits,
         dict(hidden_layer_sizes=(100,), **no_stopping(30)),
@@ -52,7 +55,9 @@ def restarts_table(repeat, n_restarts=10):
             {
                 "sklearn": _fit(neural_network.MLPClassifier(**params), X, y),
                 "one": _fit(skinit.MLPClassifier(**params), X, y),
-                "many": _fit(skinit.MLPClassifier(n_restarts=n_restarts, **params), X, y),
+                "many": _fit(
+                    skinit.MLPClassifier(n_restarts=n_restarts, **params), X, y
+                ),
             },
             repeat,
         )

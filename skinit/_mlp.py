@@ -264,7 +264,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             incremental,
             monitor,
         )
-        final = np.concatenate([c[0] for c in chunks])
+        final = (
+            chunks[0][0] if len(chunks) == 1 else np.concatenate([c[0] for c in chunks])
+        )
         progress = [p for c in chunks for p in c[1]]
         optimizers = [o for c in chunks for o in c[2]]
         best, results = self._select(layout, final, progress, selection)
@@ -287,7 +289,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self.validation_scores_ = p.validation_scores
             self.best_validation_score_ = p.best_validation_score
             self._no_improvement_count = p.no_improvement_count
-            self._optimizer = optimizers[best]
+            self._optimizer = optimizers[best]()
         if first_pass:
             self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[best])
             self.restart_seeds_ = seeds
@@ -596,7 +598,7 @@ def _train_restarts(
     optimizers : list
         Each restart's final optimizer state (None for lbfgs).
     """
-    theta = theta[rows]
+    theta = theta[rows[0] : rows[-1] + 1]  # chunks are ranges: a view
     progress = [progress[k] for k in rows]
     random_states = [random_states[k] for k in rows]
     y = y.astype(X.dtype)

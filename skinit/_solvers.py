@@ -8,6 +8,7 @@ per update instead of a list of per-layer temporaries.
 """
 
 import copy
+import functools
 import math
 import time
 import warnings
@@ -81,7 +82,11 @@ class SGDOptimizer(_Optimizer):
         ``rows`` is a slice: the state it takes are views, updated in place.
         See ``Objective.loss_grad`` for ``alpha`` and ``sw_sum``.
         """
-        sgd, velocities, rates = kernels.sgd, self.velocities[rows], self.learning_rate[rows]
+        sgd, velocities, rates = (
+            kernels.sgd,
+            self.velocities[rows],
+            self.learning_rate[rows],
+        )
         n_coef, momentum, nesterov = _n_coef(bounds), self.momentum, self.nesterov
 
         def step(theta, grad, alpha, sw_sum, sq_norms):
@@ -280,15 +285,15 @@ def fit_stochastic(
     start = time.perf_counter()
     optimizers = [None] * theta.shape[0]
     n_networks = theta.shape[0]
-    final = np.empty_like(theta)
+    final = None  # the parameters of networks that left the batch (see _leave)
     theta = theta.copy()
-    grad = np.empty_like(theta)
     active = np.arange(n_networks)
     if s.shuffle and sample_idx is None:
         sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
     n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
     bounds = layout.bounds
     size = group_size(layout, s.batch_size, theta.dtype.itemsize, n_networks)
+    grad = np.empty((size, layout.n_params), dtype=theta.dtype)  # one group's
     row_bytes = size * (X.shape[1] + y.shape[1]) * X.dtype.itemsize
     chunks = _chunks(n_train, s.batch_size, 0 if sample_idx is None else row_bytes)
     all_batches = list(gen_batches(n_train, s.batch_size))
@@ -313,7 +318,13 @@ def fit_stochastic(
     def group_arrays_of(theta, grad, optimizer):
         # the same view objects every epoch: the layout caches their views
         return [
-            (g, theta[g], grad[g], optimizer.stepper(g, bounds), active[g])
+            (
+                g,
+                theta[g],
+                grad[: g.stop - g.start],
+                optimizer.stepper(g, bounds),
+                active[g],
+            )
             for g in _groups(len(theta), size)
         ]
 
@@ -416,7 +427,7 @@ def fit_stochastic(
             if stopped.all():
                 break
             if stopped.any():
-                _leave(
+                final = _leave(
                     stopped,
                     active,
                     theta,
@@ -427,7 +438,7 @@ def fit_stochastic(
                     start,
                 )
                 keep = ~stopped
-                active, theta, grad = active[keep], theta[keep], grad[keep]
+                active, theta = active[keep], theta[keep]
                 if sample_idx is not None:
                     sample_idx = sample_idx[keep]
                 optimizer = optimizer.take(keep)
@@ -436,7 +447,7 @@ def fit_stochastic(
                 workspaces.clear()
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=2)
-    _leave(
+    final = _leave(
         np.ones(len(active), dtype=bool),
         active,
         theta,
@@ -455,13 +466,26 @@ def fit_stochastic(
 
 
 def _leave(rows, active, theta, optimizer, final, optimizers, progress, start):
-    """Record the networks ``rows`` of the batch as they leave it."""
+    """Record the networks ``rows`` of the batch as they leave it.
+
+    Returns the array of final parameters, allocated when the first networks
+    leave before the others: when all leave at once, the batch's own
+    parameters are the final ones. Each network's optimizer state is only
+    taken (copied) if asked for, by calling ``optimizers[k]()``.
+    """
     elapsed = time.perf_counter() - start
+    if final is None and rows.all() and len(active) == len(progress):
+        final = theta
+    elif final is None:
+        final = np.empty((len(progress), theta.shape[1]), dtype=theta.dtype)
     for j in np.flatnonzero(rows):
         k = active[j]
-        final[k] = theta[j]
-        optimizers[k] = optimizer.take([j])
+        if final is not theta:
+            final[k] = theta[j]
+        # the optimizer is not updated after networks leave it: a reference
+        optimizers[k] = functools.partial(optimizer.take, [j])
         progress[k].fit_time = elapsed
+    return final
 
 
 def _update_no_improvement_count(p, settings, score, k, params):
