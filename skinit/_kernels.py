@@ -68,7 +68,7 @@ def _sample_mean(values, sample_weight):
     return weighted / np.add.reduce(sample_weight, axis=-1)[..., np.newaxis]
 
 
-def _np_output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
+def _np_output_activation(z, b, output):
     z += b[:, np.newaxis, :]
     if output == 0:
         z -= z.max(axis=2, keepdims=True)
@@ -78,6 +78,14 @@ def _np_output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
         expit(z, out=z)
     elif output == 3:
         np.exp(z, out=z)
+
+
+def _np_output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
+    _np_output_activation(z, b, output)
+    _np_loss_delta(z, y, sample_weight, output, eps, bias_grad, losses)
+
+
+def _np_loss_delta(z, y, sample_weight, output, eps, bias_grad, losses):
     if output in (0, 1):
         p = np.clip(z, eps, 1 - eps)
         # y is 0 or 1 and p is clipped away from 0: y * log(p) is xlogy(y, p)
@@ -452,6 +460,27 @@ def _compile():
                         u[p] = momentum * u[p] - rate * g[p]
                         t[p] += u[p]
 
+    @jit
+    def normalize_rows(z):
+        """``z /= z.sum(axis=-1)``, with numpy's sums of each row (bit for bit)."""
+        for k in range(z.shape[0]):
+            for i in range(z.shape[1]):
+                row = z[k, i]
+                total = pairwise_sum(row, 0, row.shape[0])
+                for j in range(row.shape[0]):
+                    row[j] /= total
+
+    def exact_output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
+        # scikit-learn's softmax without numpy's slow reductions of short rows
+        if output != 0:
+            return _np_output_layer(
+                z, b, y, sample_weight, output, eps, bias_grad, losses
+            )
+        add_bias_shift(z, b)
+        np.exp(z, out=z)
+        normalize_rows(z)
+        _np_loss_delta(z, y, sample_weight, output, eps, bias_grad, losses)
+
     def bias_activation(a, b, activation):
         if activation == 1:
             add_bias_relu(a, b)
@@ -493,6 +522,7 @@ def _compile():
         "add_penalty_loss": add_penalty_loss,
         "adam": no_norms(adam),
         "sgd": no_norms(sgd),
+        "exact_output_layer": exact_output_layer,
     }
 
 
@@ -532,18 +562,24 @@ kernels = _Kernels()
 class _ExactKernels:
     """scikit-learn's arithmetic bit for bit, as fast as it can be had.
 
-    The compiled bias, activation and derivative kernels give numpy's bits
-    (the same operations in the same order; tested); the output layer and
-    the penalty keep numpy's summation order.
+    The compiled bias, activation and derivative kernels, and the softmax,
+    give numpy's bits (the same operations in the same order; tested); the
+    loss and the penalty are numpy's.
     """
 
     def __getattr__(self, name):
         if name not in NUMPY:
             raise AttributeError(name)
-        compiled = kernels.name == "numba" and name in _BITWISE_NUMPY
-        return (NUMBA if compiled else NUMPY)[name]
+        if kernels.name != "numba" or name not in _BITWISE_NUMPY:
+            return NUMPY[name]
+        return NUMBA[_BITWISE_NUMPY[name]]
 
 
-_BITWISE_NUMPY = ("bias_activation", "hidden_backward")
+#: the compiled kernels that give numpy's bits, by name of the numpy kernel
+_BITWISE_NUMPY = {
+    "bias_activation": "bias_activation",
+    "hidden_backward": "hidden_backward",
+    "output_layer": "exact_output_layer",
+}
 #: scikit-learn's arithmetic, whatever :data:`kernels` uses.
 EXACT_KERNELS = _ExactKernels()

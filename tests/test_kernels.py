@@ -200,3 +200,21 @@ def test_use_switches_every_kernel():
         kernels.use(previous)
     assert kernels.name == "numba"
     assert kernels.adam is NUMBA["adam"]
+
+
+@pytest.mark.parametrize("n_out", [2, 3, 8, 10, 17, 200])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_exact_softmax_gives_numpys_bits(n_out, weighted):
+    # L-BFGS's output layer: scikit-learn's softmax, row sums in numpy's order
+    rng = np.random.default_rng(4)
+    z = rng.standard_normal((2, 33, n_out)) * 30
+    b = _strided_rows(rng, 2, n_out, np.float64)
+    y = np.eye(n_out)[rng.integers(n_out, size=33)][np.newaxis]
+    sw = rng.uniform(0.5, 2, size=(1, 33)) if weighted else None
+    results = []
+    for output_layer in (NUMBA["exact_output_layer"], NUMPY["output_layer"]):
+        delta, grad, losses = z.copy(), np.empty((2, n_out)), np.empty(2)
+        output_layer(delta, b, y, sw, 0, np.finfo(float).eps, grad, losses)
+        results.append((delta, grad, losses))
+    for compiled, reference in zip(*results):
+        assert_array_equal(compiled, reference)
