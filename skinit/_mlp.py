@@ -598,6 +598,7 @@ def _train_restarts(
     optimizers : list
         Each restart's final optimizer state (None for lbfgs).
     """
+    labelled = len(theta) > 1  # verbose lines say which restart they are about
     theta = theta[rows[0] : rows[-1] + 1]  # chunks are ranges: a view
     progress = [progress[k] for k in rows]
     random_states = [random_states[k] for k in rows]
@@ -652,6 +653,7 @@ def _train_restarts(
         early_stopping=est.early_stopping,
         incremental=incremental,
         diagnostics=est.diagnostics,
+        labels=[f"Restart {k}: " for k in rows] if labelled else None,
     )
     theta, optimizers = fit_stochastic(
         objective,

@@ -187,6 +187,8 @@ class StochasticSettings:
     early_stopping: bool
     incremental: bool
     diagnostics: bool = True
+    #: each network's prefix of its verbose lines ("Restart k: "), or None
+    labels: list | None = None
 
 
 # A group gathers its rows a chunk of consecutive batches at a time: one
@@ -396,9 +398,10 @@ def fit_stochastic(
                     interrupted[j] = monitor.end(k, theta[j])
                 if not p.diverged_at and not math.isfinite(p.loss):
                     p.diverged_at = p.n_iter
+                label = s.labels[k] if s.labels else ""
                 if s.verbose:
-                    print(f"Iteration {p.n_iter}, loss = {p.loss:.8f}")
-                _update_no_improvement_count(p, s, score, k, theta[j : j + 1])
+                    print(f"{label}Iteration {p.n_iter}, loss = {p.loss:.8f}")
+                _update_no_improvement_count(p, s, score, k, theta[j : j + 1], label)
             optimizer.iteration_ends([progress[k].t for k in active_list])
 
             for j, k in enumerate(active_list):
@@ -409,8 +412,9 @@ def fit_stochastic(
                 if p.no_improvement_count > s.n_iter_no_change:
                     what = "Validation score" if s.early_stopping else "Training loss"
                     msg = (
-                        f"{what} did not improve more than tol={s.tol:f} for "
-                        f"{s.n_iter_no_change} consecutive epochs."
+                        f"{s.labels[k] if s.labels else ''}{what} did not improve "
+                        f"more than tol={s.tol:f} for {s.n_iter_no_change} "
+                        "consecutive epochs."
                     )
                     if optimizer.trigger_stopping(j, msg, s.verbose):
                         stopped[j] = p.converged = True
@@ -488,12 +492,12 @@ def _leave(rows, active, theta, optimizer, final, optimizers, progress, start):
     return final
 
 
-def _update_no_improvement_count(p, settings, score, k, params):
+def _update_no_improvement_count(p, settings, score, k, params, label=""):
     if settings.early_stopping:
         val_score = score(k, params)
         p.validation_scores.append(val_score)
         if settings.verbose:
-            print(f"Validation score: {val_score:f}")
+            print(f"{label}Validation score: {val_score:f}")
         if val_score < p.best_validation_score + settings.tol:
             p.no_improvement_count += 1
         else:
