@@ -376,9 +376,11 @@ def fit_stochastic(
                             None if norms is None else norms[b, group],
                         )
                         b += 1
-            # scikit-learn's running sum: loss of each batch times its size
+            # scikit-learn's running sum, batch after batch, of each batch's
+            # loss times its size: a cumulative sum adds in that order for
+            # any number of networks (a sum of one column would go pairwise)
             batch_losses *= batch_sizes[:, np.newaxis]
-            epoch_loss = np.add.reduce(batch_losses, axis=0)
+            epoch_loss = np.cumsum(batch_losses, axis=0)[-1]
             if norms is not None:
                 for j, k in enumerate(active_list):
                     progress[k].gradient_sq_norms.append(norms[:, j])

@@ -175,3 +175,27 @@ def test_dask_distributed_backend_gives_the_same_model(iris):
     assert_array_equal(
         reference.restart_results_["loss"], other.restart_results_["loss"]
     )
+
+
+@pytest.mark.parametrize("n_jobs", [2, 3, 4, 6])
+def test_n_jobs_never_changes_the_bits(n_jobs):
+    # chunks of one network once summed their epoch loss pairwise, and the
+    # other chunks sequentially: 1e-16 apart, enough to flip a near-tie
+    from joblib import parallel_config
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    params = dict(hidden_layer_sizes=(30, 20), n_restarts=6, max_iter=5)
+    reference = MLPClassifier(random_state=0, **params).fit(X / 16, y)
+    with parallel_config(backend="threading"):
+        other = MLPClassifier(random_state=0, n_jobs=n_jobs, **params).fit(X / 16, y)
+    for name in ("loss", "n_iter"):
+        assert_array_equal(
+            other.restart_results_[name], reference.restart_results_[name]
+        )
+    for k in range(6):
+        assert_array_equal(
+            other.restart_results_["loss_curve"][k],
+            reference.restart_results_["loss_curve"][k],
+        )
+    _assert_same_model(reference, other)
