@@ -7,7 +7,6 @@ When scikit-learn moves one of them, only this file changes.
 from sklearn.base import _fit_context
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.fixes import _get_additional_lbfgs_options_dict
 from sklearn.utils.multiclass import _check_partial_fit_first_call
 from sklearn.utils.optimize import _check_optimize_result
 from sklearn.utils.validation import _check_sample_weight
@@ -26,6 +25,18 @@ __all__ = [
     "_has_callbacks",
     "with_callbacks",
 ]
+
+try:  # scikit-learn >= 1.7.1
+    from sklearn.utils.fixes import _get_additional_lbfgs_options_dict
+except ImportError:  # scikit-learn 1.6.0 to 1.7.0
+    import scipy
+    from sklearn.utils.fixes import parse_version
+
+    def _get_additional_lbfgs_options_dict(key, value):
+        """``{key: value}`` for scipy < 1.15, which still takes ``iprint``."""
+        scipy_version = parse_version(parse_version(scipy.__version__).base_version)
+        return {} if scipy_version >= parse_version("1.15") else {key: value}
+
 
 try:  # scikit-learn >= 1.9
     from sklearn.callback import CallbackSupportMixin, with_callbacks
