@@ -265,10 +265,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         optimizers = [o for c in chunks for o in c[2]]
         best, results = self._select(layout, final, progress, selection)
         if self.diagnostics:
+            ended = [symmetry(*layout.unpack(row)) for row in final]
             distinct = np.empty(len(final), dtype=object)
-            distinct[:] = [
-                symmetry(*layout.unpack(row))["n_distinct_units"] for row in final
-            ]
+            distinct[:] = [result["n_distinct_units"] for result in ended]
             results["n_distinct_units"] = distinct
 
         self._warn_convergence(progress)
@@ -290,13 +289,18 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self.restart_results_ = {"seed": np.array(seeds, dtype=object), **results}
             self.best_restart_ = best
         if self.diagnostics:
-            self._diagnose(layout, theta[best], final[best], p, X, first_pass)
+            self._diagnose(
+                layout, theta[best], final[best], ended[best], p, X, first_pass
+            )
         if not incremental:
             self._end_callbacks(monitor, final, X, y)
         return self
 
-    def _diagnose(self, layout, start, end, progress, X, first_pass):
-        """Set the diagnostic attributes of the selected model, and warn."""
+    def _diagnose(self, layout, start, end, ended, progress, X, first_pass):
+        """Set the diagnostic attributes of the selected model, and warn.
+
+        ``ended`` is the :func:`symmetry` of ``end``, computed for every restart.
+        """
         n_layers = len(layout.coef_shapes)
         norms = np.sqrt(np.array(progress.gradient_sq_norms).reshape(-1, 2 * n_layers))
         self.gradient_norms_ = norms[:, :n_layers]
@@ -304,7 +308,6 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         self.first_gradient_update_ = first_gradient_update(self.gradient_norms_)
         sample = X[:: math.ceil(X.shape[0] / _DIAGNOSTIC_SAMPLES)]
         end_network = layout.unpack(end)
-        ended = symmetry(*end_network)
         self.n_distinct_units_ = ended["n_distinct_units"]
         self.unit_groups_ = ended["unit_groups"]
         self.unit_group_spread_ = ended["spread"]

@@ -225,3 +225,92 @@ def test_diagnostics_can_be_switched_off(iris):
     clf = MLPClassifier(max_iter=3, diagnostics=False, random_state=0).fit(*iris)
     assert not hasattr(clf, "gradient_norms_")
     assert not hasattr(clf, "n_distinct_units_")
+
+
+# -- unit_groups: the pairwise definition, in near-linear time ---------------------
+
+
+def _unit_groups_pairwise(coef, intercept, rtol=1e-6):
+    """The definition, pair by pair (the implementation before skinit 0.1)."""
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial.distance import pdist, squareform
+
+    units = np.vstack([coef, intercept]).T
+    if len(units) < 2:
+        return np.zeros(len(units), dtype=int), 0.0
+    scale = np.abs(units).max()
+    tol = rtol * (scale if scale > 0 else 1.0)
+    gaps = squareform(pdist(units, metric="chebyshev"))
+    _, components = connected_components(gaps <= tol, directed=False)
+    _, first = np.unique(components, return_index=True)
+    labels = np.argsort(np.argsort(first))[components]
+    same = labels[:, np.newaxis] == labels[np.newaxis, :]
+    return labels, float(gaps[same].max())
+
+
+def _near_copies(rng):
+    """A layer of a few prototypes copied with noise near the tolerance."""
+    n_units, n_inputs = rng.randint(2, 40), rng.randint(1, 6)
+    prototypes = rng.normal(size=(rng.randint(1, 6), n_inputs + 1))
+    units = prototypes[rng.randint(len(prototypes), size=n_units)]
+    units = units * rng.choice([1e-3, 1.0, 1e3])
+    noise = rng.choice([0, 1e-16, 1e-7, 3e-7, 1e-6, 2e-6, 1e-3]) * np.abs(units).max()
+    units = units + noise * rng.uniform(-1, 1, units.shape) * (
+        rng.rand(*units.shape) < 0.7
+    )
+    if rng.rand() < 0.2:  # a coordinate shared by every unit
+        units[:, rng.randint(n_inputs + 1)] = 0.0
+    if rng.rand() < 0.1:  # exact ties
+        units = np.round(units, 1)
+    return units[:, :-1].T, units[:, -1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_unit_groups_equal_the_pairwise_definition(seed):
+    rng = np.random.RandomState(seed)
+    for _ in range(300):
+        coef, intercept = _near_copies(rng)
+        rtol = rng.choice([0.0, 1e-6, 1e-3, 0.1])
+        labels, spread = D.unit_groups(coef, intercept, rtol)
+        expected_labels, expected_spread = _unit_groups_pairwise(coef, intercept, rtol)
+        assert_array_equal(labels, expected_labels)
+        assert spread == expected_spread
+
+
+@pytest.mark.parametrize("step", [0.5, 0.9, 1.0, 1.0 + 1e-7, 1.1])
+def test_unit_groups_chains_and_the_tolerance_boundary(step):
+    # units on a line, step * tol apart: one group (a chain of copies whose
+    # ends are far apart) when step < 1, all distinct beyond 1; at 1 exactly,
+    # rounding decides, the same way as pair by pair
+    rng = np.random.RandomState(0)
+    units = np.outer(np.arange(30) * step, [1.0, -1.0, 0.0]) * 1e-6 + 5.0
+    units = units[rng.permutation(30)]
+    rtol = 1e-6 / np.abs(units).max()
+    labels, spread = D.unit_groups(units[:, :-1].T, units[:, -1], rtol)
+    expected = _unit_groups_pairwise(units[:, :-1].T, units[:, -1], rtol)
+    assert_array_equal(labels, expected[0])
+    assert spread == expected[1]
+    if step != 1.0:
+        assert labels.max() + 1 == (1 if step < 1 else 30)
+        assert (spread > 28 * step * 1e-6) == (step < 1)
+
+
+def test_unit_groups_of_a_wide_symmetric_layer():
+    # 20000 copies up to rounding noise: one group, the noise as spread;
+    # pairwise this would be 2e8 comparisons
+    rng = np.random.RandomState(0)
+    W = 0.3 + rng.normal(scale=1e-16, size=(21, 20000))
+    labels, spread = D.unit_groups(W[:-1], W[-1])
+    assert_array_equal(labels, 0)
+    assert spread == np.ptp(W, axis=1).max()
+    # identity-like units share all but one coordinate, yet stay distinct
+    labels, spread = D.unit_groups(np.eye(20, 20000), np.zeros(20000))
+    assert labels.max() + 1 == 21 and spread == 0.0
+    assert_array_equal(labels[:21], np.arange(21))
+
+
+def test_unit_groups_non_finite_units_have_no_copy():
+    W = np.array([[1.0, 1.0, np.nan, np.nan, 2.0], [0.0, 0.0, 1.0, 1.0, 0.0]])
+    labels, spread = D.unit_groups(W, np.zeros(5))
+    assert_array_equal(labels, [0, 0, 1, 2, 3])
+    assert spread == 0.0
