@@ -40,6 +40,7 @@ from ._solvers import (
 from .initializers import NAMES, Initializer
 from .utils._sklearn import (
     CallbackSupportMixin,
+    Count,
     Interval,
     Options,
     StrOptions,
@@ -118,7 +119,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "n_restarts": [Interval(Integral, 1, None, closed="left")],
+        "n_restarts": [Count(1)],
         "restart_scoring": [None, StrOptions(set(get_scorer_names())), callable],
         "n_jobs": [None, Integral],
         "diagnostics": ["boolean"],
@@ -166,6 +167,11 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         if not hasattr(sizes, "__iter__"):
             sizes = [sizes]
         sizes = list(sizes)
+        if not all(isinstance(n, Integral) and not isinstance(n, bool) for n in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must hold the number of units of each hidden "
+                f"layer, positive integers; got {sizes}."
+            )
         if np.any(np.array(sizes) <= 0):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return sizes
@@ -229,10 +235,13 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                         random_state,
                         X.dtype,
                         X,
+                        sample_weight,
                     )
                     for random_state in random_states
                 ]
             )
+            if selection is not None:
+                self._check_restart_scoring(layout, theta[0], selection)
         else:
             self._check_architecture(layout)
             random_states = [check_random_state(self.random_state)]
@@ -360,14 +369,76 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         """Split off the rows ``restart_scoring`` scores every restart on.
 
         The split is drawn from its own stream of ``sequence``, so that each
-        restart's random state stays the one of its single fit.
+        restart's random state stays the one of its single fit. Rows of zero
+        ``sample_weight`` count for no score: they are never held out.
+
+        Returns
+        -------
+        X, y, sample_weight :
+            The rows left for training.
+        selection : tuple
+            ``(X, y, sample_weight)`` of the held-out rows, ``y`` as given to
+            ``fit``.
         """
         split_state = np.random.RandomState(sequence.spawn(1)[0].generate_state(1))
-        fit_rows, held_out = self._validation_split(X, y, split_state)
-        selection = (X[held_out], self._original_targets(y[held_out]))
+        if sample_weight is None:
+            candidates = np.arange(X.shape[0])
+        else:
+            candidates = np.flatnonzero(sample_weight > 0)
+        try:
+            _, held_out = self._validation_split(
+                X[candidates], y[candidates], split_state
+            )
+        except ValueError as exc:
+            weighted = "" if sample_weight is None else " of non-zero sample_weight"
+            raise ValueError(
+                f"restart_scoring={self.restart_scoring!r} scores the restarts on "
+                f"validation_fraction={self.validation_fraction} of the "
+                f"{len(candidates)} rows{weighted}, held out from training, and "
+                f"this split cannot be drawn: {str(exc).rstrip('.')}. Use "
+                "restart_scoring=None to select the restart with the lowest "
+                "training loss."
+            ) from exc
+        held_out = candidates[held_out]
+        fit_rows = np.setdiff1d(np.arange(X.shape[0]), held_out, assume_unique=True)
+        selection = (
+            X[held_out],
+            self._original_targets(y[held_out]),
+            None if sample_weight is None else sample_weight[held_out],
+        )
         if sample_weight is not None:
             sample_weight = sample_weight[fit_rows]
         return X[fit_rows], y[fit_rows], sample_weight, selection
+
+    def _restart_score(self, scorer, params, layout, selection):
+        """The score of one network on the held-out rows."""
+        self.coefs_, self.intercepts_ = layout.unpack(params)
+        X, y, sample_weight = selection
+        if sample_weight is None:
+            return scorer(self, X, y)
+        return scorer(self, X, y, sample_weight=sample_weight)
+
+    def _check_restart_scoring(self, layout, params, selection):
+        """Score the first restart's starting network, to fail before training.
+
+        A scorer that does not fit the task (``"accuracy"`` for a regressor),
+        fails, or returns something else than a number is refused here.
+        """
+        try:
+            scorer = check_scoring(self, scoring=self.restart_scoring)
+            score = self._restart_score(scorer, params, layout, selection)
+        except Exception as exc:
+            raise ValueError(
+                f"restart_scoring={self.restart_scoring!r} cannot score the "
+                f"restarts of {type(self).__name__} on the held-out rows: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        if not isinstance(score, Real) or np.isnan(score):
+            raise ValueError(
+                f"restart_scoring={self.restart_scoring!r} must return a number, "
+                "higher for better models; on the held-out rows, before "
+                f"training, it returned {score!r}."
+            )
 
     def _check_architecture(self, layout):
         shapes = [c.shape for c in self.coefs_]
@@ -401,8 +472,13 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             scorer = check_scoring(self, scoring=self.restart_scoring)
             scores = np.full(len(progress), np.nan)
             for k in np.flatnonzero(~diverged):
-                self.coefs_, self.intercepts_ = layout.unpack(final[k])
-                scores[k] = scorer(self, *selection)
+                scores[k] = self._restart_score(scorer, final[k], layout, selection)
+            if np.isnan(scores[~diverged]).all():
+                raise ValueError(
+                    f"restart_scoring={self.restart_scoring!r} returned NaN for "
+                    "every trained restart on the held-out rows: no restart can "
+                    "be selected."
+                )
         best, rank = rank_restarts(losses, scores, diverged)
         loss_curves = np.empty(len(progress), dtype=object)
         loss_curves[:] = [p.loss_curve for p in progress]
@@ -573,6 +649,9 @@ def _train_restarts(
     theta = theta[rows]
     progress = [progress[k] for k in rows]
     random_states = [random_states[k] for k in rows]
+    # the classifier's binarized labels (bool), for the early-stopping split:
+    # scikit-learn stratifies on them and names them so in its messages
+    y_labels = y
     y = y.astype(X.dtype)
     est = estimator
     monitor = None if monitor is None else monitor.take(rows)
@@ -602,7 +681,7 @@ def _train_restarts(
         optimizer = est._new_optimizer(theta.shape, theta.dtype)
     sample_idx = score = None
     if est.early_stopping:
-        splits = [est._validation_split(X, y, rs) for rs in random_states]
+        splits = [est._validation_split(X, y_labels, rs) for rs in random_states]
         sample_idx = np.array([train for train, _ in splits])
         held_out = []
         for _, val in splits:
@@ -812,7 +891,14 @@ _PARAMETERS_DOC = """
         How the best restart is chosen. None: the lowest final training loss
         (``loss_``). A scorer name or callable, as ``scoring`` in scikit-learn:
         the highest score on a held-out split of ``validation_fraction`` of
-        the data, the same for all restarts and not used for training.
+        the data, the same for all restarts and not used for training (drawn
+        among the rows of non-zero ``sample_weight``, stratified for
+        single-output classification; the scorer gets the held-out rows'
+        ``sample_weight``). The split is held out with ``n_restarts=1`` too,
+        so that restart 0 is the same fit whatever ``n_restarts``; its score
+        is then only recorded. A scorer that cannot score the task, or
+        returns NaN, on the held-out rows before training is refused before
+        any training; restarts it scores NaN after training rank last.
 
     n_jobs : int, default=None
         Number of workers the restarts are spread over, in contiguous chunks
