@@ -350,3 +350,21 @@ def test_long_lbfgs_run_equals_sklearn(digits):
     )
     _fit_both(ours, theirs, X, y)
     assert_same_model(ours, theirs, X)
+
+
+@pytest.mark.parametrize("tol", [1e-2, 1e-3, 1e-4])
+def test_lbfgs_stops_on_tol_as_sklearn(digits, tol):
+    # scipy's gtol is tol: the run stops before max_iter, at sklearn's iteration
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier,
+        solver="lbfgs",
+        hidden_layer_sizes=(8,),
+        tol=tol,
+        max_iter=500,
+        random_state=0,
+    )
+    _fit_both(ours, theirs, X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 500
+    assert bool(ours.restart_results_["converged"][0])
+    assert_allclose(ours.loss_, theirs.loss_, rtol=1e-6)

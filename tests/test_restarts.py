@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """n_restarts: semantics, selection, reproducibility over execution paths."""
 
+import warnings
+
 import numpy as np
 import pytest
 from joblib import parallel_config
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import neural_network
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_validate
@@ -172,3 +175,133 @@ def test_dask_distributed_backend_gives_the_same_model(iris):
     assert_array_equal(
         reference.restart_results_["loss"], other.restart_results_["loss"]
     )
+
+
+class _RecordingScorer:
+    """Accuracy, recording the rows (and weights) it is asked to score."""
+
+    def __init__(self, nan_for=()):
+        self.calls = []
+        self.nan_for = nan_for
+
+    def __call__(self, estimator, X, y, sample_weight=None):
+        self.calls.append((X.copy(), y.copy(), sample_weight))
+        # call 0 checks the scorer before training; call k + 1 scores restart k
+        if len(self.calls) - 2 in self.nan_for:
+            return float("nan")
+        return estimator.score(X, y, sample_weight=sample_weight)
+
+
+def test_restart_scoring_with_one_restart_holds_out_and_records(iris):
+    X, y = iris
+    scorer = _RecordingScorer()
+    one = _clf(random_state=0, restart_scoring=scorer, solver="sgd").fit(X, y)
+    # the split is held out: 15 of 150 rows (ceil(0.1 * 150)) never trained on
+    X_held, y_held, _ = scorer.calls[-1]
+    assert X_held.shape == (15, 4)
+    assert one.t_ == one.n_iter_ * 135
+    assert one.restart_results_["validation_score"][0] == one.score(X_held, y_held)
+    # so restart 0 of more restarts is this very fit
+    many = _clf(
+        random_state=0, restart_scoring="accuracy", solver="sgd", n_restarts=3
+    ).fit(X, y)
+    assert many.restart_results_["loss"][0] == one.loss_
+    assert_array_equal(
+        many.restart_results_["validation_score"][:1],
+        one.restart_results_["validation_score"],
+    )
+
+
+def test_restarts_scored_nan_rank_last(iris):
+    scorer = _RecordingScorer(nan_for=(0,))
+    clf = _clf(random_state=0, n_restarts=3, restart_scoring=scorer).fit(*iris)
+    scores = clf.restart_results_["validation_score"]
+    assert np.isnan(scores[0]) and np.isfinite(scores[1:]).all()
+    assert clf.restart_results_["rank"][0] == 3
+    assert clf.best_restart_ == 1 + int(np.argmax(scores[1:]))
+    with pytest.raises(ValueError, match="returned NaN for every trained restart"):
+        _clf(
+            random_state=0, n_restarts=2, restart_scoring=_RecordingScorer((0, 1))
+        ).fit(*iris)
+
+
+def test_restart_scoring_split_honours_sample_weight():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    sample_weight = rng.uniform(0.5, 2.0, size=200)
+    sample_weight[::2] = 0.0  # half the rows do not count
+    scorer = _RecordingScorer()
+    clf = _clf(random_state=0, n_restarts=2, restart_scoring=scorer)
+    clf.fit(X, y, sample_weight=sample_weight)
+    X_held, _, sw_held = scorer.calls[0]
+    # held out: ceil(0.1 * 100) of the 100 weighted rows, with their weights
+    rows = [int(np.flatnonzero((X == x).all(axis=1))[0]) for x in X_held]
+    assert len(rows) == 10 and all(r % 2 == 1 for r in rows)
+    assert_array_equal(sw_held, sample_weight[rows])
+    for k, (_, _, sw) in enumerate(scorer.calls[1:]):
+        assert_array_equal(sw, sw_held)
+        clf_k = clf.restart_results_["validation_score"][k]
+        assert np.isfinite(clf_k)
+    # weights without zeros change nothing in the split: unit weights are no weights
+    unweighted = _clf(random_state=0, n_restarts=2, restart_scoring="accuracy")
+    unit = _clf(random_state=0, n_restarts=2, restart_scoring="accuracy")
+    unweighted.fit(X, y)
+    unit.fit(X, y, sample_weight=np.ones(200))
+    _assert_same_model(unweighted, unit)
+
+
+def test_restart_seeds_from_a_random_state_object(iris):
+    # restart 0 consumes the RandomState as a single fit does; the others are
+    # seeded from its state before any draw, so the same state gives the same
+    # seeds, and restart k is the fit with random_state=seeds[k]
+    many = _clf(random_state=np.random.RandomState(7), n_restarts=3).fit(*iris)
+    again = _clf(random_state=np.random.RandomState(7), n_restarts=3).fit(*iris)
+    seeds = many.restart_seeds_
+    assert seeds[0] is None and seeds[1:] == again.restart_seeds_[1:]
+    state = np.random.RandomState(7).get_state()[1].tolist()
+    expected = np.random.SeedSequence(state).generate_state(2).tolist()
+    assert seeds[1:] == expected
+    single = _clf(random_state=np.random.RandomState(7)).fit(*iris)
+    assert many.restart_results_["loss"][0] == single.loss_
+    alone = _clf(random_state=seeds[2]).fit(*iris)
+    assert many.restart_results_["loss"][2] == alone.loss_
+
+
+def test_first_partial_fit_trains_one_network(iris):
+    # partial_fit has no restarts to choose from: its first call draws one
+    # network, restart 0, exactly as with n_restarts=1
+    X, y = iris
+    many = _clf(random_state=0, n_restarts=4).partial_fit(X, y, classes=[0, 1, 2])
+    one = _clf(random_state=0).partial_fit(X, y, classes=[0, 1, 2])
+    _assert_same_model(many, one)
+    assert many.restart_seeds_ == [0]
+    assert many.best_restart_ == 0
+    assert list(many.restart_results_["rank"]) == [1]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        # restarts stop on tol after 8 to 12 epochs: some before max_iter=9,
+        # one exactly at it (converged, no warning), some not at all
+        dict(solver="sgd", tol=0.05, n_iter_no_change=1, learning_rate_init=0.05),
+        dict(solver="lbfgs", tol=1e-3),
+    ],
+    ids=["sgd", "lbfgs"],
+)
+def test_converged_record_equals_sklearn(iris, config):
+    X, y = iris
+    max_iter = 9 if config["solver"] == "sgd" else 30
+    clf = _clf(random_state=0, n_restarts=4, max_iter=max_iter, **config).fit(X, y)
+    results = clf.restart_results_
+    for k, seed in enumerate(clf.restart_seeds_):
+        reference = neural_network.MLPClassifier(
+            hidden_layer_sizes=(6,), random_state=seed, max_iter=max_iter, **config
+        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            reference.fit(X, y)
+        assert results["n_iter"][k] == reference.n_iter_
+        assert results["converged"][k] == (not caught)
+    assert 0 < results["converged"].sum() < 4
