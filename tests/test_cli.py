@@ -3,6 +3,7 @@
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -142,3 +143,217 @@ def test_module_and_console_script_entry_points():
     )
     assert result.returncode == 2
     assert result.stderr.startswith("skinit: error: no dataset named 'nope'")
+
+
+# -- every option, against the cross-validation it stands for ---------------------
+
+
+def _reference_row(X, y, *, cv=3, regression=False, **params):
+    """``cv accuracy`` (or R2) cell of the table, by scikit-learn's cross_validate."""
+    from sklearn.model_selection import cross_validate
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skinit import MLPClassifier, MLPRegressor
+
+    Estimator = MLPRegressor if regression else MLPClassifier
+    params = {
+        "hidden_layer_sizes": (32, 32),
+        "max_iter": 20,
+        "random_state": 0,
+    } | params
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = cross_validate(
+            make_pipeline(StandardScaler(), Estimator(**params)), X, y, cv=cv
+        )["test_score"]
+    return f"{scores.mean():.3f} ± {scores.std():.3f}"
+
+
+def _score_cell(out, init):
+    row = next(line for line in out.splitlines() if line.startswith(init + " "))
+    return " ".join(row.split()[1:4])
+
+
+@pytest.mark.parametrize(
+    "options, params",
+    [
+        ([], {}),
+        (["--activation", "tanh"], {"activation": "tanh"}),
+        (["--max-iter", "7"], {"max_iter": 7}),
+        (["--n-restarts", "2"], {"n_restarts": 2}),
+        (["--random-state", "3"], {"random_state": 3}),
+        (["--hidden", "5", "4"], {"hidden_layer_sizes": (5, 4)}),
+        (["--cv", "4"], {"cv": 4}),
+        (["--task", "regression"], {"regression": True}),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else None,
+)
+def test_each_option_is_the_cross_validation_it_names(capsys, options, params):
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    args = ["iris", "--inits", "he_normal", "--max-iter", "20", *options]
+    code, out, _ = _run(capsys, *args)
+    assert code == 0
+    expected = _reference_row(X, y, init="he_normal", **params)
+    assert _score_cell(out, "he_normal") == expected
+    assert ("cv R2" in out) == bool(params.get("regression"))
+    hidden = params.get("hidden_layer_sizes", (32, 32))
+    assert ", ".join(f"{n}/{n}" for n in hidden) in out
+
+
+def test_initializer_names_are_the_registry():
+    from skinit._cli import INITIALIZER_NAMES
+    from skinit.initializers import NAMES
+
+    assert INITIALIZER_NAMES == tuple(NAMES)
+
+
+def test_help_lists_initializers_without_importing_sklearn():
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "skinit", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0
+    imported = [line.split("|")[-1].strip() for line in result.stderr.splitlines()]
+    assert "skinit._cli" in imported
+    assert not [name for name in imported if name.split(".")[0] in ("sklearn", "scipy")]
+    help_text = " ".join(result.stdout.split())
+    assert "initializers: sklearn, zeros, ones," in help_text
+    assert "orthogonal, identity, sparse, lsuv." in help_text
+
+
+def _write(path, sep, rows, decimal="."):
+    path.write_text(
+        "\n".join(sep.join(str(c).replace(".", decimal) for c in r) for r in rows)
+        + "\n"
+    )
+    return path
+
+
+@pytest.fixture
+def table():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3)).round(4)
+    label = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
+    return (
+        X,
+        label,
+        [["f1", "f2", "f3", "label"], *[[*x, lab] for x, lab in zip(X, label)]],
+    )
+
+
+@pytest.mark.parametrize(
+    "sep, decimal", [(",", "."), (";", ","), (";", "."), ("\t", "."), ("|", ".")]
+)
+def test_delimiter_is_sniffed(capsys, tmp_path, table, sep, decimal):
+    X, label, rows = table
+    path = _write(tmp_path / "data.txt", sep, rows, decimal)
+    code, out, _ = _run(
+        capsys, path, "--inits", "he_normal", "--hidden", "4", "--cv", "2"
+    )
+    assert code == 0
+    expected = _reference_row(
+        X, label, cv=2, init="he_normal", hidden_layer_sizes=(4,), max_iter=100
+    )
+    assert _score_cell(out, "he_normal") == expected
+
+
+def test_one_column_file_says_no_feature_columns(capsys, tmp_path):
+    path = tmp_path / "spaces.txt"
+    path.write_text("a b c\n1 2 3\n4 5 6\n7 8 9\n")
+    code, _, err = _run(capsys, path)
+    assert code == 2
+    assert "no feature columns found: the header 'a b c' is a single column" in err
+
+
+def test_empty_cells_are_missing_values(capsys, tmp_path, table):
+    from sklearn.impute import SimpleImputer
+    from sklearn.model_selection import cross_validate
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skinit import MLPClassifier
+
+    X, label, rows = table
+    rows = [list(r) for r in rows]
+    X = X.copy()
+    for i in range(0, 60, 7):
+        rows[i + 1][1] = ""  # a missing feature
+        X[i, 1] = np.nan
+    rows[4][3] = "NA"  # a missing target: the row is left out
+    keep = np.arange(60) != 3
+    path = _write(tmp_path / "data.csv", ",", rows)
+    code, out, err = _run(capsys, path, "--inits", "ones", "--hidden", "3", "--cv", "2")
+    assert code == 0
+    assert "1 rows without a target value ('label') left out" in err
+    assert "59 samples, 3 features (9 missing values, imputed" in err
+    clf = MLPClassifier((3,), init="ones", max_iter=100, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = cross_validate(
+            make_pipeline(SimpleImputer(), StandardScaler(), clf),
+            X[keep],
+            label[keep],
+            cv=2,
+        )["test_score"]
+    assert _score_cell(out, "ones") == f"{scores.mean():.3f} ± {scores.std():.3f}"
+
+
+def test_single_class_is_refused(capsys, tmp_path, table):
+    _, _, rows = table
+    rows = [rows[0], *[[*r[:3], "yes"] for r in rows[1:]]]
+    code, out, err = _run(capsys, _write(tmp_path / "d.csv", ",", rows))
+    assert code == 2 and out == ""
+    assert "the target has a single class ('yes' in all 60 samples)" in err
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--max-iter", "0", "argument --max-iter: must be an integer >= 1, got 0"),
+        ("--n-restarts", "0", "argument --n-restarts: must be an integer >= 1, got 0"),
+        ("--cv", "1", "argument --cv: must be an integer >= 2, got 1"),
+        ("--hidden", "0", "argument --hidden: must be an integer >= 1, got 0"),
+        (
+            "--max-iter",
+            "ten",
+            "argument --max-iter: must be an integer >= 1, got 'ten'",
+        ),
+    ],
+)
+def test_numeric_options_are_blamed_by_name(capsys, option, value, message):
+    with pytest.raises(SystemExit) as exit_:
+        main(["iris", option, value])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_more_folds_than_a_class_has_blames_cv(capsys):
+    code, out, err = _run(capsys, "iris", "--cv", "60")
+    assert code == 2 and out == ""
+    assert "--cv 60 needs at least 60 samples of each class, but class 0 has 50" in err
+
+
+def test_rows_are_printed_as_each_initializer_finishes():
+    # stdout and stderr into one pipe: the first row comes after the first
+    # initializer's folds and before the second initializer starts
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "skinit", "iris", "--inits", "ones,zeros"),
+            *("--hidden", "3", "--max-iter", "5", "--cv", "2"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = result.stdout.splitlines()
+
+    def first(prefix):
+        return next(i for i, line in enumerate(lines) if line.startswith(prefix))
+
+    assert first("[1/2] ones: fold 2/2 done in") < first("init ") < first("ones ")
+    assert first("ones ") < first("[2/2] zeros: fold 1/2") < first("zeros ")
+    assert len([line for line in lines if line.startswith("init ")]) == 1
