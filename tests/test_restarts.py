@@ -305,3 +305,35 @@ def test_converged_record_equals_sklearn(iris, config):
         assert results["n_iter"][k] == reference.n_iter_
         assert results["converged"][k] == (not caught)
     assert 0 < results["converged"].sum() < 4
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 13 item 8: the rewritten solvers prefix each verbose line of "
+    "a multi-restart fit with 'Restart k: '",
+)
+@pytest.mark.parametrize(
+    "config",
+    [
+        dict(solver="adam", early_stopping=True),
+        dict(solver="sgd", learning_rate="adaptive", tol=0.5, n_iter_no_change=1),
+    ],
+    ids=["adam-early-stopping", "sgd-adaptive"],
+)
+def test_verbose_lines_name_their_restart(iris, capsys, config):
+    # each restart's lines, less their "Restart k: " label, are scikit-learn's
+    # verbose output for the fit with that restart's seed; one restart: no label
+    X, y = iris
+    params = dict(hidden_layer_sizes=(6,), max_iter=4, verbose=True, **config)
+    clf = MLPClassifier(n_restarts=3, random_state=0, **params).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert all(
+        line.startswith(("Restart 0: ", "Restart 1: ", "Restart 2: ")) for line in lines
+    )
+    for k, seed in enumerate(clf.restart_seeds_):
+        neural_network.MLPClassifier(random_state=seed, **params).fit(X, y)
+        expected = capsys.readouterr().out.splitlines()
+        label = f"Restart {k}: "
+        assert [
+            line[len(label) :] for line in lines if line.startswith(label)
+        ] == expected
