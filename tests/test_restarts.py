@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import neural_network
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 from sklearn.preprocessing import StandardScaler
 
 from skinit import MLPClassifier, MLPRegressor
@@ -50,7 +50,7 @@ def test_restart_zero_is_the_single_fit(iris, config):
     if config["solver"] != "lbfgs":
         assert results["loss_curve"][0] == single.loss_curve_
     # restart 0 is a candidate, so the selected loss is never worse
-    assert many.loss_ <= single.loss_ or config.get("early_stopping")
+    assert many.loss_ <= single.loss_
 
 
 @pytest.mark.parametrize("config", SOLVERS, ids=str)
@@ -90,11 +90,19 @@ def test_selection_matches_recorded_losses(iris, config):
 
 
 def test_restart_scoring_selects_on_a_shared_held_out_split(iris):
-    clf = _clf(random_state=0, n_restarts=4, restart_scoring="accuracy").fit(*iris)
+    scorer = _RecordingScorer()
+    clf = _clf(random_state=0, n_restarts=4, restart_scoring=scorer).fit(*iris)
     scores = clf.restart_results_["validation_score"]
     assert np.isfinite(scores).all()
     assert clf.best_restart_ == int(np.argmax(scores))
-    assert (scores <= 1).all()
+    # one check before training, then each restart on the same 15 rows
+    assert len(scorer.calls) == 5
+    X_held, y_held, _ = scorer.calls[0]
+    assert X_held.shape == (15, 4)
+    for X_k, y_k, _ in scorer.calls[1:]:
+        assert_array_equal(X_k, X_held)
+        assert_array_equal(y_k, y_held)
+    assert scores[clf.best_restart_] == clf.score(X_held, y_held)
 
 
 @pytest.mark.parametrize("config", SOLVERS, ids=str)
@@ -131,12 +139,29 @@ def test_convergence_warning_counts_restarts(iris):
 
 
 def test_model_selection_with_restarts(iris):
+    # cross_validate and GridSearchCV clone n_restarts into each fold's fit
     X, y = iris
+    folds = list(StratifiedKFold(3).split(X, y))
+    by_hand = {
+        n: [
+            _clf(random_state=0, n_restarts=n)
+            .fit(X[train], y[train])
+            .score(X[test], y[test])
+            for train, test in folds
+        ]
+        for n in (1, 3)
+    }
     cv = cross_validate(_clf(random_state=0, n_restarts=3), X, y, cv=3)
-    assert cv["test_score"].shape == (3,)
+    assert_array_equal(cv["test_score"], by_hand[3])
     grid = GridSearchCV(_clf(random_state=0), {"n_restarts": [1, 3]}, cv=3).fit(X, y)
-    assert grid.best_estimator_.n_restarts in (1, 3)
-    assert len(grid.best_estimator_.restart_seeds_) == grid.best_params_["n_restarts"]
+    assert_allclose(
+        grid.cv_results_["mean_test_score"],
+        [np.mean(by_hand[1]), np.mean(by_hand[3])],
+        rtol=1e-15,
+    )
+    best = 1 if np.mean(by_hand[1]) >= np.mean(by_hand[3]) else 3
+    assert grid.best_params_ == {"n_restarts": best}
+    assert len(grid.best_estimator_.restart_seeds_) == best
 
 
 def test_partial_fit_and_warm_start_continue_the_selected_model(iris):
