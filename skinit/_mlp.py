@@ -386,9 +386,10 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         else:
             candidates = np.flatnonzero(sample_weight > 0)
         try:
-            _, held_out = self._validation_split(
-                X[candidates], y[candidates], split_state
+            weighted_rows = (
+                (X, y) if sample_weight is None else (X[candidates], y[candidates])
             )
+            _, held_out = self._validation_split(*weighted_rows, split_state)
         except ValueError as exc:
             weighted = "" if sample_weight is None else " of non-zero sample_weight"
             raise ValueError(

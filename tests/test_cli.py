@@ -357,3 +357,37 @@ def test_rows_are_printed_as_each_initializer_finishes():
     assert first("[1/2] ones: fold 2/2 done in") < first("init ") < first("ones ")
     assert first("ones ") < first("[2/2] zeros: fold 1/2") < first("zeros ")
     assert len([line for line in lines if line.startswith("init ")]) == 1
+
+
+def test_cv_may_equal_the_smallest_class(capsys, tmp_path, table):
+    # the "no" class has 25 rows here: 25 folds are fine, 26 are not
+    _, label, rows = table
+    assert (label == "no").sum() == 25
+    path = _write(tmp_path / "d.csv", ",", rows)
+    code, _, err = _run(capsys, path, "--cv", "26", "--inits", "zeros")
+    assert code == 2
+    assert (
+        "--cv 26 needs at least 26 samples of each class, but class 'no' has 25" in err
+    )
+    options = ("--cv", "25", "--inits", "zeros", "--hidden", "2", "--max-iter", "2")
+    code, out, _ = _run(capsys, path, *options)
+    assert code == 0 and out.splitlines()[1].startswith("zeros")
+
+
+class _Fitted:
+    """What gradient_health reads of a fitted estimator."""
+
+    def __init__(self, norms, first, dead):
+        self.gradient_norms_ = np.array(norms)
+        self.first_gradient_update_ = np.array(first)
+        self.activation_stats_ = {"dead_fraction": np.array(dead)}
+
+
+def test_gradient_health_words():
+    from skinit._cli import gradient_health
+
+    # medians per layer: 2 and 6, so the weakest is a third of the strongest
+    healthy = _Fitted([[1.0, 4.0], [3.0, 8.0], [2.0, 6.0]], [1, 1], [0.5])
+    assert gradient_health(healthy) == "ok, weakest layer 0.3 of strongest"
+    assert gradient_health(_Fitted([[0, 1]], [0, 1], [0.0])) == "no gradient: layer 0"
+    assert gradient_health(_Fitted([[1, 1]], [1, 1], [1.0])) == "dead: layer 0"

@@ -495,3 +495,22 @@ def test_symmetry_tolerance_is_relative_to_the_largest_parameter(scale):
     # the largest parameter is 2e-6: the tolerance is 2e-12, not rtol
     small = np.array([[2e-6, 2e-6 + 1e-12, 2e-6 + 5e-12]])
     assert_array_equal(D.unit_groups(small, np.zeros(3))[0], [0, 0, 1])
+
+
+def test_symmetry_warning_for_a_single_pair_of_copies(iris):
+    # units 0 and 5 start equal in and out: 5 distinct units of 6 at the end
+    X, y = iris
+
+    def one_pair(shape, random_state):
+        values = random_state.normal(size=shape)
+        if shape == (4, 6):
+            values[:, 5] = values[:, 0]
+        elif shape == (6, 3):
+            values[5] = values[0]
+        return values
+
+    with pytest.warns(SymmetryWarning, match="ended with 5 distinct units out of 6"):
+        clf = MLPClassifier(
+            hidden_layer_sizes=(6,), init=one_pair, max_iter=5, random_state=0
+        ).fit(X, y)
+    assert_array_equal(clf.unit_groups_[0], [0, 1, 2, 3, 4, 0])

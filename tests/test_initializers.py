@@ -136,6 +136,22 @@ def test_constant_identity_sparse():
     W = I.Sparse(sparsity=0.25, std=0.3)((FAN_IN, FAN_OUT), random_state=0)
     assert_array_equal((W == 0).sum(axis=0), math.ceil(0.25 * FAN_IN))
     assert_allclose(W[W != 0].std(), 0.3, rtol=0.02)
+    # ceil(0.1 * 25) = 3 zeros in each of the 4 columns
+    assert_array_equal((I.Sparse(0.1)((25, 4), random_state=0) == 0).sum(axis=0), 3)
+
+
+def test_truncated_normal_mean_and_bounds():
+    W = I.TruncatedNormal(mean=1.0, stddev=0.3)((FAN_IN, FAN_OUT), random_state=0)
+    std = 0.3 * TRUNCATED_STD
+    assert abs(W.mean() - 1.0) < 4 * std / math.sqrt(N)
+    assert_allclose(W.std(), std, rtol=STD_RTOL)
+    assert 0.4 <= W.min() < 0.41 and 1.59 < W.max() <= 1.6
+
+
+def test_uniform_bounds_may_be_equal_not_reversed():
+    assert_array_equal(I.RandomUniform(0.3, 0.3)((2, 2), random_state=0), 0.3)
+    with pytest.raises(InvalidParameterError, match="minval must not exceed maxval"):
+        I.RandomUniform(0.5, 0.4)((2, 2), random_state=0)
 
 
 def test_calculate_gain_matches_torch():
@@ -555,6 +571,15 @@ def test_lsuv_sample_ignores_rows_of_zero_weight(iris):
     ).fit(X, y)
     out = weighted @ unweighted.init_coefs_[0]
     assert out.var() < 0.01  # scaled for the large rows instead
+
+
+def test_lsuv_rescales_only_its_own_layers(iris):
+    def fixed(shape, random_state):
+        return np.full(shape, 0.25)
+
+    clf = _fit(iris, init=["lsuv", fixed, I.Constant(0.5)])
+    assert_array_equal(clf.init_coefs_[1], 0.25)
+    assert_array_equal(clf.init_coefs_[2], 0.5)
 
 
 def test_lsuv_uses_the_sample_size_of_its_own_layers(iris, monkeypatch):
