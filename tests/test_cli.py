@@ -391,3 +391,62 @@ def test_gradient_health_words():
     assert gradient_health(healthy) == "ok, weakest layer 0.3 of strongest"
     assert gradient_health(_Fitted([[0, 1]], [0, 1], [0.0])) == "no gradient: layer 0"
     assert gradient_health(_Fitted([[1, 1]], [1, 1], [1.0])) == "dead: layer 0"
+
+
+@pytest.mark.parametrize("target", ["label", "1", "-3"])
+def test_target_by_name_or_index(capsys, csv_file, target):
+    # f1,label,f2,f3: the label column is index 1, or -3 from the end
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    label = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
+    X = np.round(X, 4)
+    options = ("--inits", "he_normal", "--hidden", "4", "--cv", "2")
+    code, out, _ = _run(capsys, csv_file, "--target", target, *options)
+    assert code == 0
+    expected = _reference_row(
+        X, label, cv=2, init="he_normal", hidden_layer_sizes=(4,), max_iter=100
+    )
+    assert _score_cell(out, "he_normal") == expected
+
+
+def test_initializer_list_tolerates_spaces(capsys):
+    options = ("--hidden", "2", "--max-iter", "2", "--cv", "2")
+    code, out, _ = _run(capsys, "iris", "--inits", " zeros , ones", *options)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == ["init", "zeros", "ones"]
+
+
+@pytest.mark.parametrize(
+    "y, classification",
+    [
+        # numbers read from a file are floats: up to 20 whole values are
+        # classes, more are a count to regress, fractions a quantity
+        (np.arange(40.0) % 20, True),
+        (np.arange(42.0) % 21, False),
+        (np.arange(40.0) % 20 + 0.5, False),
+        (np.arange(42) % 21, True),  # integer labels (bundled datasets)
+        (np.array(["a", "b"] * 5), True),
+    ],
+)
+def test_task_auto_classifies_labels_and_few_whole_numbers(y, classification):
+    from skinit._cli import _is_classification
+
+    assert _is_classification(y) == classification
+
+
+def test_fit_time_is_the_mean_over_folds(capsys, monkeypatch):
+    # a clock that advances by one second at each reading: each fold's fit
+    # takes 1 s by it, however long it really takes
+    import itertools
+    import types
+
+    import skinit._cli
+
+    ticks = itertools.count()
+    clock = types.SimpleNamespace(perf_counter=lambda: float(next(ticks)))
+    monkeypatch.setattr(skinit._cli, "time", clock)
+    options = ("--inits", "zeros", "--hidden", "2", "--max-iter", "2", "--cv", "3")
+    code, out, err = _run(capsys, "iris", *options)
+    assert code == 0
+    assert out.splitlines()[1].split()[4] == "1.00"
+    assert "[1/1] zeros: fold 2/3 done in 2.0 s" in err  # since the fit began

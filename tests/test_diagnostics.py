@@ -435,6 +435,10 @@ def test_activation_mean_std_dead_fraction_by_hand():
     assert_array_equal(stats["saturated_fraction"], [0.0])
     tanh = D.activation_stats([W, np.ones((3, 1))], X, [b, np.zeros(1)], "tanh")
     assert_array_equal(tanh["dead_fraction"], [0.0])  # dead is a ReLU notion
+    # tanh of [[1, -0.5, -0.1], [1, 0.5, -2.1], [-0.5, 1.5, -1.1]]
+    z = np.array([[1.0, -0.5, -0.1], [1.0, 0.5, -2.1], [-0.5, 1.5, -1.1]])
+    assert_allclose(tanh["mean"], [np.tanh(z).sum() / 9], rtol=1e-14)
+    assert_allclose(tanh["std"], [np.tanh(z).std()], rtol=1e-14)
 
 
 def test_dead_units_warning_only_when_every_unit_is_dead(iris):

@@ -594,3 +594,21 @@ def test_lsuv_uses_the_sample_size_of_its_own_layers(iris, monkeypatch):
     monkeypatch.setattr(I.LSUV, "rescale", recording)
     _fit(iris, init=[I.LSUV(sample_size=40), "he_normal", I.LSUV(sample_size=30)])
     assert seen == [40, 40]
+
+
+def test_lsuv_rescalings_by_hand():
+    # each rescaling divides by the standard deviation of the output; biases
+    # of std 3 keep the variance from reaching 1, so max_iter is what stops it
+    rng = np.random.RandomState(0)
+    X = rng.normal(scale=5.0, size=(200, 6))
+    W = rng.normal(size=(6, 4))
+    b = rng.normal(scale=3.0, size=4)
+    expected = W.copy()
+    for max_iter in range(3):
+        with pytest.warns(InitializationWarning, match=f"max_iter={max_iter} "):
+            got = I.LSUV(max_iter=max_iter).rescale(X, W, b)
+        assert_allclose(got, expected, rtol=1e-12)
+        expected = expected / np.sqrt(np.var(X @ expected + b))
+    # without biases one rescaling is exact: no warning, unit variance
+    one = I.LSUV(max_iter=1).rescale(X, W, np.zeros(4))
+    assert_allclose(np.var(X @ one), 1.0, rtol=1e-12)

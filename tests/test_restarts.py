@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """n_restarts: semantics, selection, reproducibility over execution paths."""
 
+import re
 import warnings
 
 import numpy as np
@@ -318,8 +319,12 @@ def test_first_partial_fit_trains_one_network(iris):
 def test_converged_record_equals_sklearn(iris, config):
     X, y = iris
     max_iter = 9 if config["solver"] == "sgd" else 30
-    clf = _clf(random_state=0, n_restarts=4, max_iter=max_iter, **config).fit(X, y)
+    clf = _clf(random_state=0, n_restarts=4, max_iter=max_iter, **config)
+    with pytest.warns(ConvergenceWarning, match=r"(\d) of 4 restarts did not") as w:
+        clf.fit(X, y)
     results = clf.restart_results_
+    n_warned = int(re.search(r"(\d) of 4", str(w[0].message)).group(1))
+    assert n_warned == (~results["converged"]).sum()
     for k, seed in enumerate(clf.restart_seeds_):
         reference = neural_network.MLPClassifier(
             hidden_layer_sizes=(6,), random_state=seed, max_iter=max_iter, **config
@@ -362,3 +367,21 @@ def test_verbose_lines_name_their_restart(iris, capsys, config):
         assert [
             line[len(label) :] for line in lines if line.startswith(label)
         ] == expected
+
+
+def test_ties_go_to_the_lowest_restart_index():
+    # KMeans' strict "<": among equal losses (or scores) the first restart wins,
+    # and ranks follow the restart order, for any number of restarts
+    from skinit._restarts import rank_restarts
+
+    losses = np.r_[np.full(30, 0.5), np.full(30, 0.25), [0.25, np.nan]]
+    diverged = np.zeros(62, dtype=bool)
+    diverged[0] = True
+    best, rank = rank_restarts(losses, None, diverged)
+    assert best == 30
+    assert_array_equal(rank[30:61], np.arange(1, 32))
+    assert_array_equal(rank[1:30], np.arange(32, 61))
+    assert rank[0] == 61 and rank[61] == 62  # diverged and NaN rank last
+    best, rank = rank_restarts(losses, losses, diverged)  # scores: higher wins
+    assert best == 1
+    assert_array_equal(rank[1:30], np.arange(1, 30))
