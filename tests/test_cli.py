@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from numpy.testing import assert_allclose
 
 from skinit._cli import main
 
@@ -450,3 +451,55 @@ def test_fit_time_is_the_mean_over_folds(capsys, monkeypatch):
     assert code == 0
     assert out.splitlines()[1].split()[4] == "1.00"
     assert "[1/1] zeros: fold 2/3 done in 2.0 s" in err  # since the fit began
+
+
+def test_a_single_data_row_is_refused(capsys, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("a,b,y\n1,2,3\n")
+    code, _, err = _run(capsys, path)
+    assert code == 2 and "has fewer than two data rows" in err
+
+
+def test_cv_may_equal_the_number_of_samples_for_regression(capsys, tmp_path):
+    path = tmp_path / "small.csv"
+    path.write_text("a,y\n1,0.5\n2,1.5\n3,2.0\n4,3.5\n")
+    options = ("--task", "regression", "--inits", "zeros", "--hidden", "2")
+    code, _, err = _run(capsys, path, "--cv", "5", *options)
+    assert code == 2 and "--cv 5 asks for more folds than the 4 samples" in err
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # R2 of one sample is undefined
+        code, out, _ = _run(capsys, path, "--cv", "4", "--max-iter", "2", *options)
+    assert code == 0 and "cv R2" in out
+
+
+def test_report_draws_each_initializers_first_layer_gradients(tmp_path, monkeypatch):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.datasets import load_iris
+
+    from skinit._cli import compare, draw_report
+
+    X, y = load_iris(return_X_y=True)
+    rows, metric = compare(
+        X,
+        y,
+        ["sklearn", "ones"],
+        hidden=(4, 3),
+        activation="relu",
+        cv=2,
+        max_iter=5,
+        n_restarts=1,
+        seed=0,
+        progress=lambda message: None,
+    )
+    monkeypatch.setattr(plt, "close", lambda fig: None)  # keep it to look at
+    plt.close("all")
+    draw_report(rows, metric, tmp_path / "report.png")
+    scores, gradients = plt.gcf().axes
+    assert_allclose(
+        [bar.get_width() for bar in scores.patches], [r["score"] for r in rows]
+    )
+    for line, row in zip(gradients.get_lines(), rows):
+        assert line.get_label() == row["init"]
+        assert_allclose(line.get_ydata(), row["estimator"].gradient_norms_[:, 0])

@@ -174,18 +174,51 @@ def test_glorot_shrinks_deep_relu_activations_and_he_keeps_them():
 # -- the functions on their own --------------------------------------------------
 
 
-def test_diagnostics_accept_sklearn_estimators(iris):
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_diagnostics_accept_sklearn_estimators(iris, activation):
     X, y = iris
-    ours = MLPClassifier(hidden_layer_sizes=(6,), max_iter=20, random_state=0)
-    theirs = neural_network.MLPClassifier(
-        hidden_layer_sizes=(6,), max_iter=20, random_state=0
-    )
-    ours.fit(X, y)
+    params = dict(hidden_layer_sizes=(6,), max_iter=20, random_state=0)
+    ours = MLPClassifier(activation=activation, **params).fit(X, y)
+    theirs = neural_network.MLPClassifier(activation=activation, **params)
     theirs.fit(X, y)
     assert_array_equal(D.symmetry(theirs)["n_distinct_units"], ours.n_distinct_units_)
     theirs_stats = D.activation_stats(theirs, X)  # iris: fewer than 1000 samples
     for key, value in ours.activation_stats_.items():
         assert_allclose(theirs_stats[key], value, rtol=1e-10)
+    # the estimator's own activation, by hand
+    hidden = X @ theirs.coefs_[0] + theirs.intercepts_[0]
+    hidden = np.tanh(hidden) if activation == "tanh" else np.maximum(hidden, 0)
+    assert_allclose(theirs_stats["std"], [hidden.std()], rtol=1e-12)
+
+
+def test_activation_stats_use_evenly_spaced_samples():
+    # 2500 rows sorted by their first feature: the estimator measures on every
+    # third row (ceil(2500 / 1000)), not on the first 1000
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(2500, 4))
+    X = X[np.argsort(X[:, 0])]
+    y = (X[:, 1] > 0).astype(int)
+    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    expected = D.activation_stats(clf, X[::3])
+    for key, value in expected.items():
+        assert_allclose(clf.activation_stats_[key], value, rtol=1e-12)
+    assert clf.activation_stats_["mean"] != D.activation_stats(clf, X[:1000])["mean"]
+
+
+def test_unit_groups_at_exactly_the_tolerance():
+    # tol = 2**-20 (rtol 2**-20 of the largest parameter, 1.0): units at x = 0,
+    # 1/4, 5/4 and 6/4 tol fall in two cells whose boxes neither exclude nor
+    # guarantee a link; the closest pair is exactly tol apart: linked (<= tol)
+    tol = 2.0**-20
+    x = np.array([0.0, 0.25, 1.25, 1.5]) * tol
+    W = np.array([np.r_[x, 0.0], np.r_[np.zeros(4), 1.0]])
+    labels, spread = D.unit_groups(W, np.zeros(5), rtol=tol)
+    assert_array_equal(labels, [0, 0, 0, 0, 1])
+    assert spread == 1.5 * tol
+    assert_array_equal(labels, _unit_groups_pairwise(W, np.zeros(5), tol)[0])
 
 
 def test_symmetry_of_plain_weight_lists():

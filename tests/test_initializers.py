@@ -140,6 +140,21 @@ def test_constant_identity_sparse():
     assert_array_equal((I.Sparse(0.1)((25, 4), random_state=0) == 0).sum(axis=0), 3)
 
 
+def test_equal_settings_of_different_strategies_differ():
+    assert I.HeNormal() != I.HeUniform()
+    assert I.GlorotUniform() != I.GlorotNormal()
+    assert I.Zeros() != I.Constant(0.0)
+    assert I.HeNormal(gain=2.0) == I.HeNormal(gain=2.0)
+
+
+def test_a_bias_shape_alone_is_its_own_fans():
+    # (n,) without a layer: fan_in = fan_out = n
+    b = I.VarianceScaling(2.0, "fan_avg", "untruncated_normal")(
+        (40000,), random_state=0
+    )
+    assert_allclose(b.std(), math.sqrt(2 / 40000), rtol=4 / math.sqrt(80000))
+
+
 def test_truncated_normal_mean_and_bounds():
     W = I.TruncatedNormal(mean=1.0, stddev=0.3)((FAN_IN, FAN_OUT), random_state=0)
     std = 0.3 * TRUNCATED_STD

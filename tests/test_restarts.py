@@ -64,6 +64,8 @@ def test_restart_k_is_the_fit_with_its_seed(iris, config):
         alone = _clf(random_state=seeds[k], **config).fit(*iris)
         assert many.restart_results_["loss"][k] == alone.loss_
         assert many.restart_results_["n_iter"][k] == alone.n_iter_
+        if config["solver"] != "lbfgs":
+            assert many.restart_results_["loss_curve"][k] == alone.loss_curve_
     chosen = _clf(random_state=seeds[many.best_restart_], **config).fit(*iris)
     _assert_same_model(many, chosen)
     assert_array_equal(many.init_coefs_[0], chosen.init_coefs_[0])
