@@ -278,13 +278,16 @@ def test_callable_receives_shape_and_the_estimators_random_state(iris):
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "identity"])
-def test_lsuv_gives_unit_variance_per_layer(iris, activation):
+@pytest.mark.parametrize("bias_init", ["auto", I.RandomNormal(stddev=0.3)], ids=repr)
+def test_lsuv_gives_unit_variance_per_layer(iris, activation, bias_init):
+    # each layer is measured on the outputs of the layers below, biases included
     X, y = iris
     X = X * 7.0 + 3.0  # far from unit variance to start with
     clf = MLPClassifier(
         hidden_layer_sizes=(20, 10),
         activation=activation,
         init="lsuv",
+        bias_init=bias_init,
         max_iter=1,
         random_state=0,
     ).fit(X, y)
