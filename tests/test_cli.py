@@ -247,7 +247,8 @@ def table():
 
 
 @pytest.mark.parametrize(
-    "sep, decimal", [(",", "."), (";", ","), (";", "."), ("\t", "."), ("|", ".")]
+    "sep, decimal",
+    [(",", "."), (", ", "."), (";", ","), (";", "."), ("\t", "."), ("|", ".")],
 )
 def test_delimiter_is_sniffed(capsys, tmp_path, table, sep, decimal):
     X, label, rows = table
@@ -503,3 +504,18 @@ def test_report_draws_each_initializers_first_layer_gradients(tmp_path, monkeypa
     for line, row in zip(gradients.get_lines(), rows):
         assert line.get_label() == row["init"]
         assert_allclose(line.get_ydata(), row["estimator"].gradient_norms_[:, 0])
+
+
+def test_rows_printed_one_by_one_stay_aligned(capsys):
+    # "1/100, 1/100, 1/100" then "100/100, 100/100, 100/100", both wider than
+    # the header: the units column is sized before the first row is printed
+    options = ("--hidden", "100", "100", "100", "--max-iter", "2", "--cv", "2")
+    code, out, _ = _run(capsys, "iris", "--inits", "zeros,sklearn", *options)
+    assert code == 0
+    header, zeros, sklearn = out.splitlines()
+    column = header.index("gradients")
+    assert zeros[column:].startswith("no gradient")
+    assert sklearn[column:].startswith("ok, weakest layer")
+    units = header.index("distinct units")
+    assert zeros[units:].startswith("1/100, 1/100, 1/100 ")
+    assert sklearn[units:].startswith("100/100, 100/100, 100/100  ")

@@ -107,6 +107,8 @@ def test_truncation_constant_is_its_definition():
 def test_settings_change_the_scale(init, std):
     W = init((FAN_IN, FAN_OUT), random_state=1)
     assert_allclose(W.std(), std, rtol=STD_RTOL)
+    mean = getattr(init, "mean", 0.0)  # RandomNormal(mean=1.0)
+    assert abs(W.mean() - mean) < 4 * std / math.sqrt(N)
 
 
 def test_he_normal_torch_convention():
@@ -382,9 +384,13 @@ def test_callable_wrong_shape_names_layer_and_shape(iris):
         )
 
 
-def test_callable_non_finite_names_layer(iris):
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_callable_non_finite_names_layer(iris, bad):
     def init(shape, rs):
-        return np.full(shape, np.nan if shape == (6, 3) else 0.1)
+        values = np.full(shape, 0.1)
+        if shape == (6, 3):
+            values[2, 1] = bad  # one value is enough
+        return values
 
     with pytest.raises(
         ValueError,

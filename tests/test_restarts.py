@@ -337,6 +337,14 @@ def test_converged_record_equals_sklearn(iris, config):
         assert results["n_iter"][k] == reference.n_iter_
         assert results["converged"][k] == (not caught)
     assert 0 < results["converged"].sum() < 4
+    # restarts leave the batch when they stop: the later, the longer
+    order = np.argsort(results["fit_time"])
+    if config["solver"] == "sgd":
+        assert np.all(np.diff(results["n_iter"][order]) >= 0)
+        first_out = results["n_iter"] == results["n_iter"].min()
+        assert (
+            results["fit_time"][first_out].max() < results["fit_time"][~first_out].min()
+        )
 
 
 @pytest.mark.xfail(
