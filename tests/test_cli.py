@@ -519,3 +519,20 @@ def test_rows_printed_one_by_one_stay_aligned(capsys):
     units = header.index("distinct units")
     assert zeros[units:].startswith("1/100, 1/100, 1/100 ")
     assert sklearn[units:].startswith("100/100, 100/100, 100/100  ")
+
+
+def test_cells_are_read_without_surrounding_spaces(capsys, tmp_path, table):
+    # "yes", " yes" and "yes " are one class; " 1.5" is 1.5
+    X, label, rows = table
+    padded = [rows[0]] + [
+        [f" {x}" for x in r[:3]] + [[r[3], f" {r[3]}", f"{r[3]} "][i % 3]]
+        for i, r in enumerate(rows[1:])
+    ]
+    path = _write(tmp_path / "padded.csv", ",", padded)
+    options = ("--inits", "he_normal", "--hidden", "4", "--cv", "2")
+    code, out, _ = _run(capsys, path, *options)
+    assert code == 0
+    expected = _reference_row(
+        X, label, cv=2, init="he_normal", hidden_layer_sizes=(4,), max_iter=100
+    )
+    assert _score_cell(out, "he_normal") == expected
