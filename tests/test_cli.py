@@ -536,3 +536,23 @@ def test_cells_are_read_without_surrounding_spaces(capsys, tmp_path, table):
         X, label, cv=2, init="he_normal", hidden_layer_sizes=(4,), max_iter=100
     )
     assert _score_cell(out, "he_normal") == expected
+
+
+@pytest.mark.parametrize("line", ["4,5", "4,5,6,7"])
+def test_ragged_rows_are_named(capsys, tmp_path, line):
+    path = tmp_path / "ragged.csv"
+    path.write_text(f"a,b,y\n1,2,3\n{line}\n7,8,9\n")
+    code, _, err = _run(capsys, path)
+    assert code == 2
+    n = len(line.split(","))
+    assert f"line 3 has {n} columns, the header 3 (delimiter ',')" in err
+
+
+def test_report_extension_in_any_case(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    report = tmp_path / "REPORT.PNG"
+    options = ("--inits", "zeros", "--hidden", "2", "--max-iter", "2", "--cv", "2")
+    code, _, err = _run(capsys, "iris", "--report", report, *options)
+    assert code == 0
+    assert report.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"report written to {report}" in err
