@@ -49,11 +49,16 @@ def test_equal_weights_give_one_unit_per_layer(iris, activation, solver):
     with pytest.warns(SymmetryWarning, match="distinct units out of") as record:
         clf.fit(*iris)
     assert_array_equal(clf.init_n_distinct_units_, [1, 1])
-    if activation == "relu" and np.any(clf.activation_stats_["dead_fraction"] == 1):
-        return  # the layers died: nothing to tell apart either way
     assert_array_equal(clf.n_distinct_units_, [1, 1])
-    assert all(len(set(groups)) == 1 for groups in clf.unit_groups_)
-    assert len(record) >= 1
+    # alive, so the copies are of a working unit (standardized iris, ones)
+    assert_array_equal(clf.activation_stats_["dead_fraction"], [0, 0])
+    assert_array_equal(clf.unit_groups_[0], np.zeros(7))
+    assert_array_equal(clf.unit_groups_[1], np.zeros(5))
+    symmetric = [str(w.message) for w in record if w.category is SymmetryWarning]
+    assert [m[: m.index(" (see")] for m in symmetric] == [
+        "Hidden layer 0 ended with 1 distinct units out of 7",
+        "Hidden layer 1 ended with 1 distinct units out of 5",
+    ]
     # different inputs do not split units of one layer: every sample updated
     # them all the same way (floating-point noise is far below the tolerance)
     assert (clf.unit_group_spread_ < 1e-9 * np.abs(clf.coefs_[0]).max()).all()
@@ -199,18 +204,51 @@ def test_glorot_shrinks_deep_relu_activations_and_he_keeps_them():
 # -- the functions on their own --------------------------------------------------
 
 
-def test_diagnostics_accept_sklearn_estimators(iris):
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_diagnostics_accept_sklearn_estimators(iris, activation):
     X, y = iris
-    ours = MLPClassifier(hidden_layer_sizes=(6,), max_iter=20, random_state=0)
-    theirs = neural_network.MLPClassifier(
-        hidden_layer_sizes=(6,), max_iter=20, random_state=0
-    )
-    ours.fit(X, y)
+    params = dict(hidden_layer_sizes=(6,), max_iter=20, random_state=0)
+    ours = MLPClassifier(activation=activation, **params).fit(X, y)
+    theirs = neural_network.MLPClassifier(activation=activation, **params)
     theirs.fit(X, y)
     assert_array_equal(D.symmetry(theirs)["n_distinct_units"], ours.n_distinct_units_)
     theirs_stats = D.activation_stats(theirs, X)  # iris: fewer than 1000 samples
     for key, value in ours.activation_stats_.items():
         assert_allclose(theirs_stats[key], value, rtol=1e-10)
+    # the estimator's own activation, by hand
+    hidden = X @ theirs.coefs_[0] + theirs.intercepts_[0]
+    hidden = np.tanh(hidden) if activation == "tanh" else np.maximum(hidden, 0)
+    assert_allclose(theirs_stats["std"], [hidden.std()], rtol=1e-12)
+
+
+def test_activation_stats_use_evenly_spaced_samples():
+    # 2500 rows sorted by their first feature: the estimator measures on every
+    # third row (ceil(2500 / 1000)), not on the first 1000
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(2500, 4))
+    X = X[np.argsort(X[:, 0])]
+    y = (X[:, 1] > 0).astype(int)
+    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    expected = D.activation_stats(clf, X[::3])
+    for key, value in expected.items():
+        assert_allclose(clf.activation_stats_[key], value, rtol=1e-12)
+    assert clf.activation_stats_["mean"] != D.activation_stats(clf, X[:1000])["mean"]
+
+
+def test_unit_groups_at_exactly_the_tolerance():
+    # tol = 2**-20 (rtol 2**-20 of the largest parameter, 1.0): units at x = 0,
+    # 1/4, 5/4 and 6/4 tol fall in two cells whose boxes neither exclude nor
+    # guarantee a link; the closest pair is exactly tol apart: linked (<= tol)
+    tol = 2.0**-20
+    x = np.array([0.0, 0.25, 1.25, 1.5]) * tol
+    W = np.array([np.r_[x, 0.0], np.r_[np.zeros(4), 1.0]])
+    labels, spread = D.unit_groups(W, np.zeros(5), rtol=tol)
+    assert_array_equal(labels, [0, 0, 0, 0, 1])
+    assert spread == 1.5 * tol
+    assert_array_equal(labels, _unit_groups_pairwise(W, np.zeros(5), tol)[0])
 
 
 def test_symmetry_of_plain_weight_lists():
@@ -243,9 +281,11 @@ def test_lbfgs_stopping_before_any_update(iris):
     clf = MLPClassifier(
         (4,), activation="tanh", solver="lbfgs", init="zeros", bias_init="zeros"
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         clf.fit(X, y)
+    # no update, so no claim that a layer never received a gradient
+    assert not [w for w in caught if w.category is VanishingGradientWarning]
     assert clf.n_iter_ == 0
     assert clf.gradient_norms_.shape == (0, 2)
     assert_array_equal(clf.first_gradient_update_, [0, 0])
@@ -321,3 +361,291 @@ def test_diagnostics_can_be_switched_off(iris):
     clf = MLPClassifier(max_iter=3, diagnostics=False, random_state=0).fit(*iris)
     assert not hasattr(clf, "gradient_norms_")
     assert not hasattr(clf, "n_distinct_units_")
+
+
+# -- unit_groups: the pairwise definition, in near-linear time ---------------------
+
+
+def _unit_groups_pairwise(coef, intercept, rtol=1e-6):
+    """The definition, pair by pair (the implementation before skinit 0.1)."""
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial.distance import pdist, squareform
+
+    units = np.vstack([coef, intercept]).T
+    if len(units) < 2:
+        return np.zeros(len(units), dtype=int), 0.0
+    scale = np.abs(units).max()
+    tol = rtol * (scale if scale > 0 else 1.0)
+    gaps = squareform(pdist(units, metric="chebyshev"))
+    _, components = connected_components(gaps <= tol, directed=False)
+    _, first = np.unique(components, return_index=True)
+    labels = np.argsort(np.argsort(first))[components]
+    same = labels[:, np.newaxis] == labels[np.newaxis, :]
+    return labels, float(gaps[same].max())
+
+
+def _near_copies(rng):
+    """A layer of a few prototypes copied with noise near the tolerance."""
+    n_units, n_inputs = rng.randint(2, 40), rng.randint(1, 6)
+    prototypes = rng.normal(size=(rng.randint(1, 6), n_inputs + 1))
+    units = prototypes[rng.randint(len(prototypes), size=n_units)]
+    units = units * rng.choice([1e-3, 1.0, 1e3])
+    noise = rng.choice([0, 1e-16, 1e-7, 3e-7, 1e-6, 2e-6, 1e-3]) * np.abs(units).max()
+    units = units + noise * rng.uniform(-1, 1, units.shape) * (
+        rng.rand(*units.shape) < 0.7
+    )
+    if rng.rand() < 0.2:  # a coordinate shared by every unit
+        units[:, rng.randint(n_inputs + 1)] = 0.0
+    if rng.rand() < 0.1:  # exact ties
+        units = np.round(units, 1)
+    return units[:, :-1].T, units[:, -1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_unit_groups_equal_the_pairwise_definition(seed):
+    rng = np.random.RandomState(seed)
+    for _ in range(300):
+        coef, intercept = _near_copies(rng)
+        rtol = rng.choice([0.0, 1e-6, 1e-3, 0.1])
+        labels, spread = D.unit_groups(coef, intercept, rtol)
+        expected_labels, expected_spread = _unit_groups_pairwise(coef, intercept, rtol)
+        assert_array_equal(labels, expected_labels)
+        assert spread == expected_spread
+
+
+@pytest.mark.parametrize("step", [0.5, 0.9, 1.0, 1.0 + 1e-7, 1.1])
+def test_unit_groups_chains_and_the_tolerance_boundary(step):
+    # units on a line, step * tol apart: one group (a chain of copies whose
+    # ends are far apart) when step < 1, all distinct beyond 1; at 1 exactly,
+    # rounding decides, the same way as pair by pair
+    rng = np.random.RandomState(0)
+    units = np.outer(np.arange(30) * step, [1.0, -1.0, 0.0]) * 1e-6 + 5.0
+    units = units[rng.permutation(30)]
+    rtol = 1e-6 / np.abs(units).max()
+    labels, spread = D.unit_groups(units[:, :-1].T, units[:, -1], rtol)
+    expected = _unit_groups_pairwise(units[:, :-1].T, units[:, -1], rtol)
+    assert_array_equal(labels, expected[0])
+    assert spread == expected[1]
+    if step != 1.0:
+        assert labels.max() + 1 == (1 if step < 1 else 30)
+        assert (spread > 28 * step * 1e-6) == (step < 1)
+
+
+def test_unit_groups_of_a_wide_symmetric_layer():
+    # 20000 copies up to rounding noise: one group, the noise as spread;
+    # pairwise this would be 2e8 comparisons
+    rng = np.random.RandomState(0)
+    W = 0.3 + rng.normal(scale=1e-16, size=(21, 20000))
+    labels, spread = D.unit_groups(W[:-1], W[-1])
+    assert_array_equal(labels, 0)
+    assert spread == np.ptp(W, axis=1).max()
+    # identity-like units share all but one coordinate, yet stay distinct
+    labels, spread = D.unit_groups(np.eye(20, 20000), np.zeros(20000))
+    assert labels.max() + 1 == 21 and spread == 0.0
+    assert_array_equal(labels[:21], np.arange(21))
+
+
+def test_unit_groups_non_finite_units_have_no_copy():
+    W = np.array([[1.0, 1.0, np.nan, np.nan, 2.0], [0.0, 0.0, 1.0, 1.0, 0.0]])
+    labels, spread = D.unit_groups(W, np.zeros(5))
+    assert_array_equal(labels, [0, 0, 1, 2, 3])
+    assert spread == 0.0
+
+
+# -- the values of every diagnostic, by hand -----------------------------------------
+
+
+def _regressor_gradients(X, y, coefs, intercepts, alpha):
+    """Gradients of scikit-learn's squared loss for one tanh hidden layer."""
+    n = len(X)
+    h = np.tanh(X @ coefs[0] + intercepts[0])
+    d = (h @ coefs[1] + intercepts[1] - y[:, np.newaxis]) / n
+    dh = (d @ coefs[1].T) * (1 - h**2)
+    weights = [X.T @ dh + alpha * coefs[0] / n, h.T @ d + alpha * coefs[1] / n]
+    return weights, [dh.sum(axis=0), d.sum(axis=0)]
+
+
+def test_gradient_norms_are_l2_norms_of_each_layers_gradient(iris):
+    X, _ = iris
+    X, y = X[:, :3], X[:, 3]
+    alpha, lr = 0.01, 0.1
+    reg = MLPRegressor(
+        hidden_layer_sizes=(5,),
+        activation="tanh",
+        solver="sgd",
+        momentum=0.0,
+        batch_size=len(X),
+        shuffle=False,
+        alpha=alpha,
+        learning_rate_init=lr,
+        max_iter=2,
+        random_state=0,
+    ).fit(X, y)
+    coefs, intercepts = reg.init_coefs_, reg.init_intercepts_
+    for update in range(2):
+        weights, biases = _regressor_gradients(X, y, coefs, intercepts, alpha)
+        assert_allclose(
+            reg.gradient_norms_[update],
+            [np.sqrt((g**2).sum()) for g in weights],
+            rtol=1e-12,
+        )
+        assert_allclose(
+            reg.intercept_gradient_norms_[update],
+            [np.sqrt((g**2).sum()) for g in biases],
+            rtol=1e-12,
+        )
+        coefs = [c - lr * g for c, g in zip(coefs, weights)]
+        intercepts = [b - lr * g for b, g in zip(intercepts, biases)]
+    assert reg.gradient_norms_.shape == (2, 2)
+    assert_allclose(reg.coefs_[0], coefs[0], rtol=1e-12)
+
+
+def test_lbfgs_gradient_norms_end_at_the_fitted_point(iris):
+    X, _ = iris
+    X, y = X[:, :3], X[:, 3]
+    reg = MLPRegressor(
+        hidden_layer_sizes=(4,),
+        activation="tanh",
+        solver="lbfgs",
+        alpha=0.01,
+        max_iter=15,
+        random_state=0,
+    ).fit(X, y)
+    assert len(reg.gradient_norms_) == reg.n_iter_ == 15
+    weights, biases = _regressor_gradients(X, y, reg.coefs_, reg.intercepts_, 0.01)
+    assert_allclose(
+        reg.gradient_norms_[-1], [np.linalg.norm(g) for g in weights], rtol=1e-8
+    )
+    assert_allclose(
+        reg.intercept_gradient_norms_[-1],
+        [np.linalg.norm(g) for g in biases],
+        rtol=1e-8,
+    )
+
+
+@pytest.mark.parametrize(
+    "activation, values, saturated",
+    [
+        # tanh: |a| > 0.99 on every sample; logistic: |a - 0.5| > 0.495
+        ("tanh", [0.9899, 0.9901, -0.995, 0.5], [False, True, True, False]),
+        ("logistic", [0.9949, 0.9951, 0.004, 0.5], [False, True, True, False]),
+    ],
+)
+def test_saturation_bounds(activation, values, saturated):
+    inverse = {"tanh": np.arctanh, "logistic": lambda p: np.log(p / (1 - p))}
+    X = np.array([[1.0], [-1.0], [0.0]])
+    # constant units (zero weights), and one unit whose sign follows the input:
+    # +-0.995 is saturated on every sample, though of both signs
+    bias = inverse[activation](np.array(values))
+    coef = np.zeros((1, 5))
+    level = 0.995 if activation == "tanh" else 0.998
+    coef[0, 4] = inverse[activation](np.array(level))  # tanh(0) = 0.5 - 0.5 = 0
+    bias = np.r_[bias, 0.0]
+    stats = D.activation_stats(
+        [coef, np.ones((5, 1))], X[:2], [bias, np.zeros(1)], activation
+    )
+    assert_allclose(stats["saturated_fraction"], [(sum(saturated) + 1) / 5])
+    # on a sample where the last unit is at 0.5, it is not saturated
+    stats = D.activation_stats(
+        [coef, np.ones((5, 1))], X, [bias, np.zeros(1)], activation
+    )
+    assert_allclose(stats["saturated_fraction"], [sum(saturated) / 5])
+    assert_array_equal(stats["dead_fraction"], [0.0])
+
+
+def test_activation_mean_std_dead_fraction_by_hand():
+    X = np.array([[1.0, 0.0], [0.0, 2.0], [-1.0, 1.0]])
+    W = np.array([[1.0, -1.0, 0.0], [0.5, 0.0, -1.0]])
+    b = np.array([0.0, 0.5, -0.1])
+    # relu(X @ W + b) = [[1, 0, 0], [1, 0.5, 0], [0, 1.5, 0]]: mean 4/9, mean
+    # of squares 4.5/9, and the last unit is zero on every sample
+    stats = D.activation_stats([W, np.ones((3, 1))], X, [b, np.zeros(1)], "relu")
+    assert_allclose(stats["mean"], [4 / 9], rtol=1e-15)
+    assert_allclose(stats["std"], [np.sqrt(4.5 / 9 - (4 / 9) ** 2)], rtol=1e-14)
+    assert_allclose(stats["dead_fraction"], [1 / 3], rtol=1e-15)
+    assert_array_equal(stats["saturated_fraction"], [0.0])
+    tanh = D.activation_stats([W, np.ones((3, 1))], X, [b, np.zeros(1)], "tanh")
+    assert_array_equal(tanh["dead_fraction"], [0.0])  # dead is a ReLU notion
+    # tanh of [[1, -0.5, -0.1], [1, 0.5, -2.1], [-0.5, 1.5, -1.1]]
+    z = np.array([[1.0, -0.5, -0.1], [1.0, 0.5, -2.1], [-0.5, 1.5, -1.1]])
+    assert_allclose(tanh["mean"], [np.tanh(z).sum() / 9], rtol=1e-14)
+    assert_allclose(tanh["std"], [np.tanh(z).std()], rtol=1e-14)
+
+
+def test_dead_units_warning_only_when_every_unit_is_dead(iris):
+    # ReLU units with bias -100 are dead on standardized iris; one live unit
+    # is enough to silence the warning (the fraction is reported either way)
+    X, y = iris
+
+    def biases(n_dead):
+        return lambda shape, rs: np.where(np.arange(shape[0]) < n_dead, -100.0, 0.0)
+
+    params = dict(hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeadUnitsWarning)
+        clf = MLPClassifier(
+            init="he_normal", bias_init=[biases(7), "zeros"], **params
+        ).fit(X, y)
+    assert_allclose(clf.init_activation_stats_["dead_fraction"], [7 / 8])
+    with pytest.warns(DeadUnitsWarning, match="Every unit of hidden layer 0 is dead"):
+        clf = MLPClassifier(
+            init="he_normal", bias_init=[biases(8), "zeros"], **params
+        ).fit(X, y)
+    assert_allclose(clf.activation_stats_["dead_fraction"], [1.0])
+
+
+def test_distinct_units_at_the_start_and_the_end_differ(iris):
+    # three pairs of equal incoming weights, but different outgoing ones:
+    # 3 distinct units at the start, 6 once training has split the pairs
+    X, y = iris
+
+    def paired(shape, random_state):
+        values = random_state.normal(size=shape)
+        if shape == (4, 6):
+            values[:, 3:] = values[:, :3]
+        return values
+
+    clf = MLPClassifier(
+        hidden_layer_sizes=(6,), init=paired, max_iter=20, random_state=0
+    ).fit(X, y)
+    assert_array_equal(clf.init_n_distinct_units_, [3])
+    assert_array_equal(clf.n_distinct_units_, [6])
+    assert_array_equal(clf.unit_groups_[0], np.arange(6))
+    assert_array_equal(clf.restart_results_["n_distinct_units"][0], [6])
+    start = D.symmetry(clf.init_coefs_, clf.init_intercepts_)
+    assert_array_equal(start["unit_groups"][0], [0, 1, 2, 0, 1, 2])
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e4])
+def test_symmetry_tolerance_is_relative_to_the_largest_parameter(scale):
+    # units 0 and 1 differ by 0.5e-6 of the largest parameter (2 * scale):
+    # copies; units 0 and 2 by 3e-6 of it: distinct, at every scale
+    W = scale * np.array([[2.0, 2.0 + 1e-6, 2.0 + 6e-6], [1.0, 1.0, 1.0]])
+    result = D.symmetry([W, np.ones((3, 1))], [np.zeros(3), np.zeros(1)])
+    assert_array_equal(result["unit_groups"][0], [0, 0, 1])
+    assert_allclose(result["spread"], [scale * 1e-6], rtol=1e-6)
+    # rtol sets the tolerance: with 1e-5 all three are one group
+    loose = D.symmetry([W, np.ones((3, 1))], rtol=1e-5)
+    assert_array_equal(loose["n_distinct_units"], [1])
+    # the largest parameter is 2e-6: the tolerance is 2e-12, not rtol
+    small = np.array([[2e-6, 2e-6 + 1e-12, 2e-6 + 5e-12]])
+    assert_array_equal(D.unit_groups(small, np.zeros(3))[0], [0, 0, 1])
+
+
+def test_symmetry_warning_for_a_single_pair_of_copies(iris):
+    # units 0 and 5 start equal in and out: 5 distinct units of 6 at the end
+    X, y = iris
+
+    def one_pair(shape, random_state):
+        values = random_state.normal(size=shape)
+        if shape == (4, 6):
+            values[:, 5] = values[:, 0]
+        elif shape == (6, 3):
+            values[5] = values[0]
+        return values
+
+    with pytest.warns(SymmetryWarning, match="ended with 5 distinct units out of 6"):
+        clf = MLPClassifier(
+            hidden_layer_sizes=(6,), init=one_pair, max_iter=5, random_state=0
+        ).fit(X, y)
+    assert_array_equal(clf.unit_groups_[0], [0, 1, 2, 3, 4, 0])

@@ -107,6 +107,8 @@ def test_truncation_constant_is_its_definition():
 def test_settings_change_the_scale(init, std):
     W = init((FAN_IN, FAN_OUT), random_state=1)
     assert_allclose(W.std(), std, rtol=STD_RTOL)
+    mean = getattr(init, "mean", 0.0)  # RandomNormal(mean=1.0)
+    assert abs(W.mean() - mean) < 4 * std / math.sqrt(N)
 
 
 def test_he_normal_torch_convention():
@@ -136,6 +138,37 @@ def test_constant_identity_sparse():
     W = I.Sparse(sparsity=0.25, std=0.3)((FAN_IN, FAN_OUT), random_state=0)
     assert_array_equal((W == 0).sum(axis=0), math.ceil(0.25 * FAN_IN))
     assert_allclose(W[W != 0].std(), 0.3, rtol=0.02)
+    # ceil(0.1 * 25) = 3 zeros in each of the 4 columns
+    assert_array_equal((I.Sparse(0.1)((25, 4), random_state=0) == 0).sum(axis=0), 3)
+
+
+def test_equal_settings_of_different_strategies_differ():
+    assert I.HeNormal() != I.HeUniform()
+    assert I.GlorotUniform() != I.GlorotNormal()
+    assert I.Zeros() != I.Constant(0.0)
+    assert I.HeNormal(gain=2.0) == I.HeNormal(gain=2.0)
+
+
+def test_a_bias_shape_alone_is_its_own_fans():
+    # (n,) without a layer: fan_in = fan_out = n
+    b = I.VarianceScaling(2.0, "fan_avg", "untruncated_normal")(
+        (40000,), random_state=0
+    )
+    assert_allclose(b.std(), math.sqrt(2 / 40000), rtol=4 / math.sqrt(80000))
+
+
+def test_truncated_normal_mean_and_bounds():
+    W = I.TruncatedNormal(mean=1.0, stddev=0.3)((FAN_IN, FAN_OUT), random_state=0)
+    std = 0.3 * TRUNCATED_STD
+    assert abs(W.mean() - 1.0) < 4 * std / math.sqrt(N)
+    assert_allclose(W.std(), std, rtol=STD_RTOL)
+    assert 0.4 <= W.min() < 0.41 and 1.59 < W.max() <= 1.6
+
+
+def test_uniform_bounds_may_be_equal_not_reversed():
+    assert_array_equal(I.RandomUniform(0.3, 0.3)((2, 2), random_state=0), 0.3)
+    with pytest.raises(InvalidParameterError, match="minval must not exceed maxval"):
+        I.RandomUniform(0.5, 0.4)((2, 2), random_state=0)
 
 
 def test_calculate_gain_matches_torch():
@@ -247,13 +280,16 @@ def test_callable_receives_shape_and_the_estimators_random_state(iris):
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "identity"])
-def test_lsuv_gives_unit_variance_per_layer(iris, activation):
+@pytest.mark.parametrize("bias_init", ["auto", I.RandomNormal(stddev=0.3)], ids=repr)
+def test_lsuv_gives_unit_variance_per_layer(iris, activation, bias_init):
+    # each layer is measured on the outputs of the layers below, biases included
     X, y = iris
     X = X * 7.0 + 3.0  # far from unit variance to start with
     clf = MLPClassifier(
         hidden_layer_sizes=(20, 10),
         activation=activation,
         init="lsuv",
+        bias_init=bias_init,
         max_iter=1,
         random_state=0,
     ).fit(X, y)
@@ -348,9 +384,13 @@ def test_callable_wrong_shape_names_layer_and_shape(iris):
         )
 
 
-def test_callable_non_finite_names_layer(iris):
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_callable_non_finite_names_layer(iris, bad):
     def init(shape, rs):
-        return np.full(shape, np.nan if shape == (6, 3) else 0.1)
+        values = np.full(shape, 0.1)
+        if shape == (6, 3):
+            values[2, 1] = bad  # one value is enough
+        return values
 
     with pytest.raises(
         ValueError,
@@ -377,3 +417,222 @@ def test_sklearn_scheme_bound_depends_on_activation():
         b = I.SklearnUniform()((FAN_OUT,), random_state=0, layer=layer)
         assert bound * 0.99 < np.abs(W).max() <= bound
         assert np.abs(b).max() <= bound
+
+
+# -- scales and signs inside an estimator --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wide():
+    """300 features, 3 classes: layers (300 -> 200) and (200 -> 3)."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, FAN_IN))
+    return X, np.arange(60) % 3
+
+
+@pytest.mark.parametrize(
+    "init, fan",
+    [
+        (I.VarianceScaling(2.0, "fan_in", "untruncated_normal"), "fan_in"),
+        (I.VarianceScaling(2.0, "fan_out", "untruncated_normal"), "fan_out"),
+        (I.VarianceScaling(2.0, "fan_avg", "untruncated_normal"), "fan_avg"),
+        (I.VarianceScaling(2.0, "fan_out", "uniform"), "fan_out"),
+        (I.VarianceScaling(2.0, "fan_avg", "truncated_normal"), "fan_avg"),
+        (I.HeNormal(mode="fan_out"), "fan_out"),
+        (I.HeUniform(), "fan_in"),
+        (I.GlorotUniform(gain=math.sqrt(2)), "fan_avg"),
+        (I.GlorotNormal(gain=math.sqrt(2)), "fan_avg"),
+        (I.LecunNormal(gain=math.sqrt(2)), "fan_in"),
+        (I.LecunUniform(gain=math.sqrt(2)), "fan_in"),
+    ],
+    ids=repr,
+)
+def test_variance_scaling_in_an_estimator_uses_each_layers_fans(wide, init, fan):
+    # every case has variance 2 / n, n the layer's fan_in, fan_out or their
+    # mean: the layers (300 -> 200) and (200 -> 3) tell the three apart
+    clf = MLPClassifier(
+        hidden_layer_sizes=(FAN_OUT,), init=init, max_iter=1, random_state=0
+    ).fit(*wide)
+    for coef in clf.init_coefs_:
+        fan_in, fan_out = coef.shape
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}
+        assert_allclose(
+            coef.std(), math.sqrt(2 / n[fan]), rtol=4 / math.sqrt(2 * coef.size)
+        )
+        assert abs(coef.mean()) < 4 * coef.std() / math.sqrt(coef.size)
+
+
+def _haar(flat):
+    """Gram-Schmidt on the columns of a standard normal matrix: a Haar-random
+    orthonormal basis (the Q of its QR decomposition with R's diagonal > 0)."""
+    q = np.zeros_like(flat)
+    for j in range(flat.shape[1]):
+        v = flat[:, j] - q[:, :j] @ (q[:, :j].T @ flat[:, j])
+        v -= q[:, :j] @ (q[:, :j].T @ v)  # twice is enough
+        q[:, j] = v / np.linalg.norm(v)
+    return q
+
+
+@pytest.mark.parametrize("shape", [(7, 4), (4, 7), (5, 5)])
+def test_orthogonal_is_gram_schmidt_of_its_normal_draws(shape):
+    # the signs of R's diagonal are divided out: without that, LAPACK's QR
+    # makes every Q[0, 0] negative, and Q is not uniformly distributed
+    rows, cols = shape
+    W = I.Orthogonal(gain=1.5)(shape, random_state=3)
+    flat = np.random.RandomState(3).normal(size=(max(shape), min(shape)))
+    expected = _haar(flat) if rows >= cols else _haar(flat).T
+    assert_allclose(W, 1.5 * expected, atol=1e-12)
+    signs = [np.sign(I.Orthogonal()(shape, random_state=s)[0, 0]) for s in range(40)]
+    assert 10 < signs.count(1.0) < 30
+
+
+def test_orthogonal_in_an_estimator_draws_from_its_random_state(iris):
+    clf = MLPClassifier(
+        hidden_layer_sizes=(6,), init="orthogonal", max_iter=1, random_state=5
+    ).fit(*iris)
+    rs = np.random.RandomState(5)
+    first = _haar(rs.normal(size=(6, 4))).T  # (4 -> 6): rows orthonormal
+    second = _haar(rs.normal(size=(6, 3)))  # (6 -> 3): columns orthonormal
+    assert_allclose(clf.init_coefs_[0], first, atol=1e-12)
+    assert_allclose(clf.init_coefs_[1], second, atol=1e-12)
+
+
+# -- settings validated when the initializer draws -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "init, match",
+    [
+        (
+            I.RandomUniform(1, -1),
+            "RandomUniform: minval must not exceed maxval; got minval=1 and maxval=-1",
+        ),
+        (
+            I.Sparse(sparsity=2),
+            r"'sparsity' parameter of Sparse must be a float in "
+            r"the range \[0.0, 1.0\]. Got 2 instead",
+        ),
+        (
+            I.VarianceScaling(scale=-1),
+            r"'scale' parameter of VarianceScaling must be "
+            r"a float in the range \(0.0, inf\). Got -1",
+        ),
+        (I.VarianceScaling(mode="fan_mean"), "'mode' parameter of VarianceScaling"),
+        (
+            I.LSUV(sample_size=0),
+            r"'sample_size' parameter of LSUV must be an int in "
+            r"the range \[2, inf\). Got 0",
+        ),
+        (I.LSUV(tol=0), "'tol' parameter of LSUV"),
+        (I.HeNormal(mode="fan_avg"), "'mode' parameter of HeNormal"),
+        (I.GlorotUniform(gain=-1.0), "'gain' parameter of GlorotUniform"),
+        (I.Orthogonal(gain=0), "'gain' parameter of Orthogonal"),
+        (I.RandomNormal(stddev=-0.1), "'stddev' parameter of RandomNormal"),
+        (I.Constant(np.nan), "'value' parameter of Constant"),
+    ],
+    ids=repr,
+)
+def test_bad_settings_are_refused_when_drawing(iris, init, match):
+    copy = clone(init)  # __init__ only assigns: clone and repr work
+    assert repr(copy) == repr(init)
+    with pytest.raises(InvalidParameterError, match=match):
+        init((4, 3), random_state=0)
+    with pytest.raises(InvalidParameterError, match=match) as err:
+        _fit(iris, init=init)
+    assert err.value.__notes__ == [
+        f"Raised by init for layer 0 (4 -> 8 units): {init!r}."
+    ]
+    with pytest.raises(InvalidParameterError, match=match) as err:
+        _fit(iris, bias_init=["zeros", init, "zeros"])
+    assert err.value.__notes__[0].startswith("Raised by bias_init for layer 1 (8 -> 6")
+
+
+def test_user_exception_reaches_the_user_as_raised(iris):
+    class ShapeRefused(Exception):
+        def __init__(self, shape, reason):  # not constructible from one message
+            super().__init__(shape, reason)
+            self.shape = shape
+
+    def init(shape, random_state):
+        if shape == (8, 6):
+            raise ShapeRefused(shape, "too square")
+        return random_state.normal(size=shape)
+
+    with pytest.raises(ShapeRefused) as err:
+        _fit(iris, init=init)
+    assert err.value.args == ((8, 6), "too square")
+    assert err.value.shape == (8, 6)
+    assert err.value.__notes__ == [
+        f"Raised by init for layer 1 (8 -> 6 units): {init!r}."
+    ]
+
+
+def test_bad_list_entries_name_their_parameter_and_index(iris):
+    with pytest.raises(ValueError, match=r"^bias_init\[1\]: Unknown initializer 'he'"):
+        _fit(iris, bias_init=["zeros", "he", "zeros"])
+    with pytest.raises(TypeError, match=r"^init\[2\]: An initializer must be a name"):
+        _fit(iris, init=["zeros", "zeros", 3])
+    with pytest.raises(ValueError, match="Identity needs a 2-D shape") as err:
+        _fit(iris, bias_init="identity")
+    assert "Raised by bias_init for layer 0" in err.value.__notes__[0]
+
+
+def test_lsuv_sample_ignores_rows_of_zero_weight(iris):
+    # rows of weight 0, far larger than the others, must not set the scale:
+    # LSUV's sample is drawn among the weighted rows (all 75 of them here)
+    X, y = iris
+    X = X.copy()
+    X[::2] *= 100.0
+    sample_weight = np.tile([0.0, 1.0], 75)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(10,), init="lsuv", max_iter=1, random_state=0
+    ).fit(X, y, sample_weight=sample_weight)
+    weighted = X[1::2]
+    out = weighted @ clf.init_coefs_[0] + clf.init_intercepts_[0]
+    assert abs(out.var() - 1) < 0.1
+    unweighted = MLPClassifier(
+        hidden_layer_sizes=(10,), init="lsuv", max_iter=1, random_state=0
+    ).fit(X, y)
+    out = weighted @ unweighted.init_coefs_[0]
+    assert out.var() < 0.01  # scaled for the large rows instead
+
+
+def test_lsuv_rescales_only_its_own_layers(iris):
+    def fixed(shape, random_state):
+        return np.full(shape, 0.25)
+
+    clf = _fit(iris, init=["lsuv", fixed, I.Constant(0.5)])
+    assert_array_equal(clf.init_coefs_[1], 0.25)
+    assert_array_equal(clf.init_coefs_[2], 0.5)
+
+
+def test_lsuv_uses_the_sample_size_of_its_own_layers(iris, monkeypatch):
+    X, y = iris
+    seen = []
+    rescale = I.LSUV.rescale
+
+    def recording(self, inputs, *args, **kwargs):
+        seen.append(inputs.shape[0])
+        return rescale(self, inputs, *args, **kwargs)
+
+    monkeypatch.setattr(I.LSUV, "rescale", recording)
+    _fit(iris, init=[I.LSUV(sample_size=40), "he_normal", I.LSUV(sample_size=30)])
+    assert seen == [40, 40]
+
+
+def test_lsuv_rescalings_by_hand():
+    # each rescaling divides by the standard deviation of the output; biases
+    # of std 3 keep the variance from reaching 1, so max_iter is what stops it
+    rng = np.random.RandomState(0)
+    X = rng.normal(scale=5.0, size=(200, 6))
+    W = rng.normal(size=(6, 4))
+    b = rng.normal(scale=3.0, size=4)
+    expected = W.copy()
+    for max_iter in range(3):
+        with pytest.warns(InitializationWarning, match=f"max_iter={max_iter} "):
+            got = I.LSUV(max_iter=max_iter).rescale(X, W, b)
+        assert_allclose(got, expected, rtol=1e-12)
+        expected = expected / np.sqrt(np.var(X @ expected + b))
+    # without biases one rescaling is exact: no warning, unit variance
+    one = I.LSUV(max_iter=1).rescale(X, W, np.zeros(4))
+    assert_allclose(np.var(X @ one), 1.0, rtol=1e-12)

@@ -7,7 +7,9 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
+from packaging.version import Version
 from sklearn import neural_network
 from sklearn.datasets import load_digits, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -17,6 +19,13 @@ from skinit import MLPClassifier, MLPRegressor
 from skinit._kernels import kernels
 
 RTOL = 1e-6
+
+# scikit-learn's MLPs take sample_weight and loss="poisson" from 1.7 on; skinit
+# has them on every supported version, but they can only be compared from 1.7
+needs_sklearn_1_7 = pytest.mark.skipif(
+    Version(sklearn.__version__) < Version("1.7"),
+    reason="the reference, scikit-learn < 1.7, has no MLP sample_weight or loss",
+)
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +143,7 @@ def test_classifier_options_equal_sklearn(digits, binary, task, config):
     assert_same_model(ours, theirs, X)
 
 
+@needs_sklearn_1_7
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 @pytest.mark.parametrize("early_stopping", [False, True])
 def test_sample_weight_equals_sklearn(digits, solver, early_stopping):
@@ -174,9 +184,12 @@ def test_multilabel_equals_sklearn():
 def test_regressor_equals_sklearn(regression, loss, solver, n_targets):
     X, Y = regression
     y = Y[:, 0] if n_targets == 1 else Y
+    if loss == "poisson" and Version(sklearn.__version__) < Version("1.7"):
+        pytest.skip("scikit-learn < 1.7 has no loss='poisson' to compare with")
+    # the default loss, not passed, so that scikit-learn < 1.7 compares too
     ours, theirs = _pair(
         MLPRegressor,
-        loss=loss,
+        **({} if loss == "squared_error" else {"loss": loss}),
         solver=solver,
         hidden_layer_sizes=(10,),
         activation="tanh",
@@ -374,3 +387,21 @@ def test_numpy_fallback_equals_sklearn(
     )
     _fit_both(ours, theirs, X, y)
     assert_same_model(ours, theirs, X)
+
+
+@pytest.mark.parametrize("tol", [1e-2, 1e-3, 1e-4])
+def test_lbfgs_stops_on_tol_as_sklearn(digits, tol):
+    # scipy's gtol is tol: the run stops before max_iter, at sklearn's iteration
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier,
+        solver="lbfgs",
+        hidden_layer_sizes=(8,),
+        tol=tol,
+        max_iter=500,
+        random_state=0,
+    )
+    _fit_both(ours, theirs, X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 500
+    assert bool(ours.restart_results_["converged"][0])
+    assert_allclose(ours.loss_, theirs.loss_, rtol=1e-6)

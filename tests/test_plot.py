@@ -151,3 +151,22 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
         RestartsDisplay(loss_curves=[[1.0]], best=0).plot()
     with pytest.raises(ImportError, match=r"pip install 'skinit\[plot\]'"):
         SignalPropagationDisplay(results={}).plot()
+
+
+def test_symmetry_display_bars_at_the_start_and_the_end(tmp_path):
+    # three pairs of copies at the start, split by training: 3 then 6
+    X, y = load_iris(return_X_y=True)
+
+    def paired(shape, random_state):
+        values = random_state.normal(size=shape)
+        if shape == (4, 6):
+            values[:, 3:] = values[:, :3]
+        return values
+
+    clf = MLPClassifier(
+        hidden_layer_sizes=(6,), init=paired, max_iter=20, random_state=0
+    ).fit(StandardScaler().fit_transform(X), y)
+    display = SymmetryDisplay.from_estimator(clf)
+    assert [bar.get_height() for bar in display.bars_["start"]] == [3]
+    assert [bar.get_height() for bar in display.bars_["end"]] == [6]
+    _render(display, tmp_path)

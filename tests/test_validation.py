@@ -189,3 +189,124 @@ def test_failed_warm_start_keeps_previous_model(iris):
     for before, after in zip(coefs, reg.coefs_):
         assert_array_equal(before, after)
     assert reg.loss_curve_ == curve
+
+
+# -- messages name scikit-learn's facts the same way --------------------------------
+
+
+@pytest.mark.parametrize(
+    "y",
+    [np.r_[[True], [False] * 39], np.r_[["b"], ["a"] * 39]],
+    ids=["bool", "str"],
+)
+def test_early_stopping_split_messages_equal_sklearn(y):
+    # a class with one member cannot be stratified: both name it as the
+    # binarized label True, not as the float '1.0' the engine trains on
+    from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
+
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    messages = []
+    for Estimator in (MLPClassifier, SklearnMLPClassifier):
+        with pytest.raises(ValueError) as err:
+            Estimator(early_stopping=True, max_iter=3, random_state=0).fit(X, y)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+    assert messages[0].endswith("Classes with too few members are: ['True']")
+
+
+# -- settings checked before any training -------------------------------------------
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Make any training fail loudly: errors must come before it."""
+
+    def train(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr("skinit._mlp.run_chunks", train)
+
+
+def test_restart_scoring_that_does_not_fit_the_task(iris, no_training):
+    X, _ = iris
+    with pytest.raises(
+        ValueError,
+        match="restart_scoring='accuracy' cannot score the restarts of MLPRegressor "
+        "on the held-out rows: ValueError: continuous is not supported",
+    ):
+        MLPRegressor(n_restarts=3, restart_scoring="accuracy").fit(X, X[:, 0])
+    with pytest.raises(
+        ValueError, match="restart_scoring='neg_log_loss' cannot score .*predict_proba"
+    ):
+        MLPRegressor(restart_scoring="neg_log_loss").fit(X, X[:, 0])
+
+
+@pytest.mark.parametrize(
+    "params, rows, match",
+    [
+        (
+            dict(validation_fraction=0.0),
+            slice(None),
+            "restart_scoring='accuracy' scores the restarts on "
+            "validation_fraction=0.0 of the 150 rows, .* cannot be drawn: test_size=0",
+        ),
+        (
+            dict(),
+            slice(45, 55),  # 5 + 5 rows of two classes: 1 held out, 2 classes
+            "validation_fraction=0.1 of the 10 rows.*The test_size = 1 should be "
+            "greater or equal to the number of classes = 2",
+        ),
+        (
+            dict(validation_fraction=0.5),
+            slice(49, 60),  # one row of class 0
+            "least populated class.*Use restart_scoring=None",
+        ),
+    ],
+)
+def test_restart_scoring_split_that_cannot_be_made(
+    iris, no_training, params, rows, match
+):
+    X, y = iris
+    clf = MLPClassifier(n_restarts=2, restart_scoring="accuracy", **params)
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X[rows], y[rows])
+
+
+def test_restart_scoring_returning_nan_before_training(iris, no_training):
+    with pytest.raises(
+        ValueError,
+        match="restart_scoring=.* must return a number, higher for better models; "
+        "on the held-out rows, before training, it returned nan",
+    ):
+        MLPClassifier(n_restarts=2, restart_scoring=lambda est, X, y: float("nan")).fit(
+            *iris
+        )
+
+
+def test_restart_scoring_callable_without_sample_weight(iris, no_training):
+    with pytest.raises(ValueError, match="unexpected keyword argument 'sample_weight'"):
+        MLPClassifier(restart_scoring=lambda est, X, y: 1.0).fit(
+            *iris, sample_weight=np.ones(150)
+        )
+
+
+def test_n_restarts_must_be_an_int_not_a_bool(iris):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'n_restarts' parameter of MLPClassifier must be an int in the range "
+        r"\[1, inf\)\. Got True instead",
+    ):
+        MLPClassifier(n_restarts=True).fit(*iris)
+
+
+@pytest.mark.parametrize("sizes", [(10.5,), ("a",), (4, 2.0), (True,)])
+def test_non_integer_hidden_sizes_blame_hidden_layer_sizes(iris, sizes):
+    with pytest.raises(
+        ValueError,
+        match=r"hidden_layer_sizes must hold the number of units of each hidden "
+        r"layer, positive integers; got \[",
+    ):
+        MLPClassifier(hidden_layer_sizes=sizes).fit(*iris)
+    # numpy integers are integers
+    clf = MLPClassifier(hidden_layer_sizes=np.array([3, 2]), max_iter=2).fit(*iris)
+    assert [c.shape[1] for c in clf.coefs_] == [3, 2, 3]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ..utils._sklearn import InvalidParameterError, validate_parameter_constraints
+
 
 @dataclass(frozen=True)
 class Layer:
@@ -116,11 +118,32 @@ class Initializer:
     :func:`sklearn.base.clone` and nested grid-search keys such as
     ``init__gain`` work as they do for estimators.
 
-    Subclasses implement ``_sample(shape, random_state, layer)``.
+    Subclasses implement ``_sample(shape, random_state, layer)`` and declare
+    the types and ranges of their settings in ``_parameter_constraints``, as
+    scikit-learn's estimators do: the settings are checked when the
+    initializer draws (so in ``fit``), not in ``__init__``, which only
+    assigns.
     """
 
     #: Whether the initializer needs the training data (see :class:`LSUV`).
     requires_data = False
+
+    _parameter_constraints: dict = {}
+
+    def _validate_params(self):
+        """Raise ``InvalidParameterError`` naming a setting out of its range."""
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
+        self._check_settings()
+
+    def _check_settings(self):
+        """Checks that involve several settings; subclasses override it."""
+
+    def _invalid(self, message):
+        return InvalidParameterError(f"{type(self).__name__}: {message}")
 
     @classmethod
     def _get_param_names(cls):
@@ -178,6 +201,7 @@ class Initializer:
         -------
         values : ndarray of shape ``shape``
         """
+        self._validate_params()
         shape = tuple(int(n) for n in np.atleast_1d(shape))
         values = self._sample(shape, check_random_state(random_state), layer)
         return np.asarray(values, dtype=np.float64).reshape(shape)

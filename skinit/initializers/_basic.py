@@ -3,11 +3,17 @@
 orthogonal, identity, sparse and scikit-learn's own scheme."""
 
 import math
+from numbers import Real
 
 import numpy as np
 from scipy.stats import truncnorm
 
+from ..utils._sklearn import Interval
 from ._base import Initializer, _compute_fans
+
+_FINITE = Interval(Real, None, None, closed="neither")
+_NON_NEGATIVE = Interval(Real, 0, None, closed="left")
+_POSITIVE = Interval(Real, 0, None, closed="neither")
 
 
 class Constant(Initializer):
@@ -24,6 +30,8 @@ class Constant(Initializer):
     array([[0.5, 0.5, 0.5],
            [0.5, 0.5, 0.5]])
     """
+
+    _parameter_constraints: dict = {"value": [_FINITE]}
 
     def __init__(self, value=0.0):
         self.value = value
@@ -76,9 +84,18 @@ class RandomUniform(Initializer):
            [0.206, 0.09 ]])
     """
 
+    _parameter_constraints: dict = {"minval": [_FINITE], "maxval": [_FINITE]}
+
     def __init__(self, minval=-0.05, maxval=0.05):
         self.minval = minval
         self.maxval = maxval
+
+    def _check_settings(self):
+        if self.minval > self.maxval:
+            raise self._invalid(
+                f"minval must not exceed maxval; got minval={self.minval!r} and "
+                f"maxval={self.maxval!r}."
+            )
 
     def _sample(self, shape, random_state, layer):
         return random_state.uniform(self.minval, self.maxval, shape)
@@ -98,6 +115,8 @@ class RandomNormal(Initializer):
     >>> RandomNormal(stddev=1.0)((2,), random_state=0).round(3)
     array([1.764, 0.4  ])
     """
+
+    _parameter_constraints: dict = {"mean": [_FINITE], "stddev": [_NON_NEGATIVE]}
 
     def __init__(self, mean=0.0, stddev=0.05):
         self.mean = mean
@@ -131,6 +150,8 @@ class TruncatedNormal(Initializer):
     >>> bool(abs(values).max() <= 2.0)
     True
     """
+
+    _parameter_constraints: dict = {"mean": [_FINITE], "stddev": [_NON_NEGATIVE]}
 
     def __init__(self, mean=0.0, stddev=0.05):
         self.mean = mean
@@ -170,6 +191,8 @@ class Orthogonal(Initializer):
     array([2., 2., 2.])
     """
 
+    _parameter_constraints: dict = {"gain": [_POSITIVE]}
+
     def __init__(self, gain=1.0):
         self.gain = gain
 
@@ -198,6 +221,8 @@ class Identity(Initializer):
     array([[1., 0., 0.],
            [0., 1., 0.]])
     """
+
+    _parameter_constraints: dict = {"gain": [_POSITIVE]}
 
     def __init__(self, gain=1.0):
         self.gain = gain
@@ -237,6 +262,11 @@ class Sparse(Initializer):
     >>> (W == 0).sum(axis=0)
     array([2, 2, 2])
     """
+
+    _parameter_constraints: dict = {
+        "sparsity": [Interval(Real, 0, 1, closed="both")],
+        "std": [_NON_NEGATIVE],
+    }
 
     def __init__(self, sparsity=0.1, std=0.01):
         self.sparsity = sparsity

@@ -3,11 +3,13 @@
 
 import math
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..exceptions import InitializationWarning
+from ..utils._sklearn import Interval
 from ._base import Initializer
 from ._basic import Orthogonal
 
@@ -30,12 +32,15 @@ class LSUV(Initializer):
     Parameters
     ----------
     tol : float, default=0.1
-        Tolerance on the output variance.
+        Tolerance on the output variance (> 0).
     max_iter : int, default=10
-        Cap on the rescalings per layer; an :class:`InitializationWarning`
-        says when it was reached without meeting ``tol``.
+        Cap on the rescalings per layer (0: the orthogonal start as is); an
+        :class:`InitializationWarning` says when it was reached without
+        meeting ``tol``.
     sample_size : int, default=500
-        Number of training samples the variances are measured on.
+        Number of training samples the variances are measured on (at least
+        2). With ``sample_weight``, the estimators draw them among the rows of
+        non-zero weight, with probabilities proportional to the weights.
 
     References
     ----------
@@ -53,6 +58,12 @@ class LSUV(Initializer):
     """
 
     requires_data = True
+
+    _parameter_constraints: dict = {
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "sample_size": [Interval(Integral, 2, None, closed="left")],
+    }
 
     def __init__(self, tol=0.1, max_iter=10, sample_size=500):
         self.tol = tol
@@ -79,6 +90,7 @@ class LSUV(Initializer):
         coef : ndarray of shape (fan_in, fan_out)
             A rescaled copy.
         """
+        self._validate_params()
         where = "this layer" if layer is None else f"layer {layer.index}"
         spread = inputs.max(axis=0) - inputs.min(axis=0)
         if not np.any(spread.toarray() if sp.issparse(spread) else spread):

@@ -2,9 +2,11 @@
 """Variance scaling and its named presets: Glorot/Xavier, He/Kaiming, LeCun."""
 
 import math
+from numbers import Real
 
+from ..utils._sklearn import Interval, StrOptions
 from ._base import Initializer, _compute_fans
-from ._basic import _truncated_standard_normal
+from ._basic import _POSITIVE, _truncated_standard_normal
 
 #: Standard deviation of N(0, 1) truncated to [-2, 2] (Keras' constant).
 TRUNCATED_STD = 0.87962566103423978
@@ -59,6 +61,12 @@ class VarianceScaling(Initializer):
     1.4
     """
 
+    _parameter_constraints: dict = {
+        "scale": [Interval(Real, 0, None, closed="neither")],
+        "mode": [StrOptions(set(_MODES))],
+        "distribution": [StrOptions(set(_DISTRIBUTIONS))],
+    }
+
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal"):
         self.scale = scale
         self.mode = mode
@@ -69,12 +77,6 @@ class VarianceScaling(Initializer):
 
     def _sample(self, shape, random_state, layer):
         scale, mode, distribution = self._scale_mode_distribution()
-        if mode not in _MODES:
-            raise ValueError(f"mode must be one of {_MODES}, got {mode!r}.")
-        if distribution not in _DISTRIBUTIONS:
-            raise ValueError(
-                f"distribution must be one of {_DISTRIBUTIONS}, got {distribution!r}."
-            )
         fan_in, fan_out = _compute_fans(shape, layer)
         n = {"fan_in": fan_in, "fan_out": fan_out}.get(mode, (fan_in + fan_out) / 2)
         std = math.sqrt(scale / max(1.0, n))
@@ -92,6 +94,7 @@ class _Preset(VarianceScaling):
     _base_scale = 1.0
     _mode = "fan_in"
     _distribution = "truncated_normal"
+    _parameter_constraints: dict = {"gain": [_POSITIVE]}
 
     def __init__(self, gain=1.0):
         self.gain = gain
@@ -163,6 +166,10 @@ class GlorotNormal(_Preset):
 
 class _He(_Preset):
     _base_scale = 2.0
+    _parameter_constraints: dict = {
+        "gain": [_POSITIVE],
+        "mode": [StrOptions({"fan_in", "fan_out"})],
+    }
 
     def __init__(self, gain=1.0, mode="fan_in"):
         self.gain = gain
