@@ -374,11 +374,6 @@ def test_converged_record_equals_sklearn(iris, config):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 item 8: the rewritten solvers prefix each verbose line of "
-    "a multi-restart fit with 'Restart k: '",
-)
 @pytest.mark.parametrize(
     "config",
     [
