@@ -19,6 +19,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._batch import FitSpec, train
 from ._callbacks import TrainingMonitor
 from ._diagnostics import (
     activation_stats,
@@ -29,15 +30,8 @@ from ._diagnostics import (
 )
 from ._engine import Layout, Objective
 from ._init import initialize
-from ._restarts import rank_restarts, restart_random_states, run_chunks
-from ._solvers import (
-    AdamOptimizer,
-    Progress,
-    SGDOptimizer,
-    StochasticSettings,
-    fit_lbfgs,
-    fit_stochastic,
-)
+from ._restarts import rank_restarts, restart_random_states
+from ._solvers import AdamOptimizer, Progress, SGDOptimizer
 from .initializers import NAMES, Initializer
 from .utils._sklearn import (
     CallbackSupportMixin,
@@ -194,6 +188,18 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         )
 
     def _fit(self, X, y, sample_weight, incremental):
+        spec, (X, y, sample_weight) = self._prepare(X, y, sample_weight, incremental)
+        train([spec], X, y, sample_weight, n_jobs=self.n_jobs)
+        return self._finish(spec, X, y)
+
+    def _prepare(self, X, y, sample_weight, incremental, callbacks=True):
+        """Validate the data and draw the starting point of every restart.
+
+        Sets the attributes that come from the data (``classes_``,
+        ``n_outputs_``, ...) and returns the fit's :class:`FitSpec` with the
+        data it trains on: ``X``, ``y`` (2-D, binarized for classifiers) and
+        ``sample_weight``, without the rows ``restart_scoring`` holds out.
+        """
         hidden_layer_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -210,7 +216,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
 
-        selection = None
+        selection = seeds = None
         if first_pass:
             self.n_layers_ = layout.n_layers
             self.out_activation_ = self._out_activation()
@@ -241,33 +247,34 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self._check_architecture(layout)
             random_states = [check_random_state(self.random_state)]
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
-        progress = [self._progress(row[np.newaxis], first_pass) for row in theta]
-        batch_size = self._batch_size(X.shape[0])
-        objective = self._objective(layout)
-        monitor = (
-            None if incremental else self._start_callbacks(len(theta), layout, X, y)
+        spec = FitSpec(
+            estimator=self,
+            layout=layout,
+            theta=theta,
+            random_states=random_states,
+            progress=[self._progress(row[np.newaxis], first_pass) for row in theta],
+            batch_size=self._batch_size(X.shape[0]),
+            incremental=incremental,
+            extra=dict(first_pass=first_pass, seeds=seeds, selection=selection),
         )
+        if incremental and hasattr(self, "_optimizer"):
+            spec.optimizers = [self._optimizer]
+        if self.early_stopping and self.solver != "lbfgs":
+            # drawn after the starting points, as scikit-learn draws it
+            y_float = y.astype(X.dtype)
+            splits = [self._validation_split(X, y_float, rs) for rs in random_states]
+            spec.train_rows = [train_rows for train_rows, _ in splits]
+            spec.val_rows = [val_rows for _, val_rows in splits]
+        if callbacks and not incremental:
+            spec.monitor = self._start_callbacks(len(theta), layout, X, y)
+        return spec, (X, y, sample_weight)
 
-        chunks = run_chunks(
-            _train_restarts,
-            len(theta),
-            self.n_jobs,
-            self,
-            objective,
-            theta,
-            X,
-            y,
-            sample_weight,
-            random_states,
-            progress,
-            batch_size,
-            incremental,
-            monitor,
-        )
-        final = np.concatenate([c[0] for c in chunks])
-        progress = [p for c in chunks for p in c[1]]
-        optimizers = [o for c in chunks for o in c[2]]
-        best, results = self._select(layout, final, progress, selection)
+    def _finish(self, spec, X, y):
+        """Select the best restart of a trained spec and set the fitted attributes."""
+        layout, theta, final = spec.layout, spec.theta, spec.final
+        progress, optimizers = spec.progress, spec.optimizers
+        first_pass = spec.extra["first_pass"]
+        best, results = self._select(layout, final, progress, spec.extra["selection"])
         if self.diagnostics:
             distinct = np.empty(len(final), dtype=object)
             distinct[:] = [
@@ -290,13 +297,14 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self._optimizer = optimizers[best]
         if first_pass:
             self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[best])
+            seeds = spec.extra["seeds"]
             self.restart_seeds_ = seeds
             self.restart_results_ = {"seed": np.array(seeds, dtype=object), **results}
             self.best_restart_ = best
         if self.diagnostics:
             self._diagnose(layout, theta[best], final[best], p, X, first_pass)
-        if not incremental:
-            self._end_callbacks(monitor, final, X, y)
+        if not spec.incremental:
+            self._end_callbacks(spec.monitor, final, X, y)
         return self
 
     def _diagnose(self, layout, start, end, progress, X, first_pass):
@@ -563,101 +571,6 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
 def _hidden_effective_ranks(coefs):
     """Effective rank of each hidden layer's incoming weight matrix."""
     return np.array([effective_rank(coef) for coef in coefs[:-1]], dtype=float)
-
-
-def _train_restarts(
-    rows,
-    estimator,
-    objective,
-    theta,
-    X,
-    y,
-    sample_weight,
-    random_states,
-    progress,
-    batch_size,
-    incremental,
-    monitor,
-):
-    """Train the restarts ``rows`` together; one task of :func:`run_chunks`.
-
-    Returns
-    -------
-    theta : ndarray of shape (len(rows), n_params)
-    progress : list of Progress
-    optimizers : list
-        Each restart's final optimizer state (None for lbfgs).
-    """
-    theta = theta[rows]
-    progress = [progress[k] for k in rows]
-    random_states = [random_states[k] for k in rows]
-    y = y.astype(X.dtype)
-    est = estimator
-    monitor = None if monitor is None else monitor.take(rows)
-    if est.solver == "lbfgs":
-        theta = fit_lbfgs(
-            objective,
-            theta,
-            progress,
-            X,
-            y,
-            sample_weight,
-            max_iter=est.max_iter,
-            max_fun=est.max_fun,
-            tol=est.tol,
-            verbose=est.verbose,
-            monitor=monitor,
-            diagnostics=est.diagnostics,
-        )
-        return theta, progress, [None] * len(rows)
-
-    for p in progress:
-        p.n_iter = 0
-    if incremental and hasattr(est, "_optimizer"):
-        # a copy: a partial_fit that fails leaves the estimator's state intact
-        optimizer = est._optimizer.take(np.arange(len(rows)))
-    else:
-        optimizer = est._new_optimizer(theta.shape, theta.dtype)
-    sample_idx = score = None
-    if est.early_stopping:
-        splits = [est._validation_split(X, y, rs) for rs in random_states]
-        sample_idx = np.array([train for train, _ in splits])
-        held_out = []
-        for _, val in splits:
-            sw_val = None if sample_weight is None else sample_weight[val]
-            held_out.append((X[val], est._validation_targets(y[val]), sw_val))
-
-        def score(k, params):
-            X_val, y_val, sw_val = held_out[k]
-            output = objective.predict(params, X_val)[0]
-            return est._score_output(output, y_val, sw_val)
-
-    settings = StochasticSettings(
-        max_iter=est.max_iter,
-        batch_size=batch_size,
-        shuffle=est.shuffle,
-        tol=est.tol,
-        n_iter_no_change=est.n_iter_no_change,
-        verbose=est.verbose,
-        early_stopping=est.early_stopping,
-        incremental=incremental,
-        diagnostics=est.diagnostics,
-    )
-    theta, optimizers = fit_stochastic(
-        objective,
-        theta,
-        optimizer,
-        progress,
-        X,
-        y,
-        sample_weight,
-        settings,
-        random_states=random_states,
-        sample_idx=sample_idx,
-        score=score,
-        monitor=monitor,
-    )
-    return theta, progress, optimizers
 
 
 _PARAMETERS_DOC = """

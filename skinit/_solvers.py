@@ -168,6 +168,10 @@ class Progress:
     converged: bool = False  # stopped by its own criterion before max_iter
     convergence_warning: str | None = None  # what scikit-learn would warn
     fit_time: float = 0.0  # seconds until the network left the batch
+    # left the batch at ``pause_at`` epochs, to be continued (see fit_stochastic)
+    paused: bool = False
+    # the rows in the order the network last shuffled them, when paused
+    sample_order: np.ndarray | None = None
     # per update: the squared norms of each layer's weight, then bias, gradient
     gradient_sq_norms: list = field(default_factory=list)
 
@@ -199,16 +203,21 @@ def _chunks(n_rows, batch_size, row_bytes):
     return [slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
 
 
-def _gather(X, y, sample_weight, ids, rows):
+def _gather(X, y, sample_weight, ids, rows, shared=False):
     """Rows of a group of networks: a shared slice, or rows picked per network.
 
     Returns ``X`` 2-D (shared) or ``(G, n, n_features)`` (or a list of sparse
     matrices), ``y`` as ``(1 or G, n, n_outputs)`` and the sample weights as
-    ``(1 or G, n)`` or None.
+    ``(1 or G, n)`` or None. ``shared``: every network of the group trains on
+    the rows ``ids[0]``, gathered once.
     """
     if ids is None:
         sw = None if sample_weight is None else sample_weight[np.newaxis, rows]
         return X[rows], y[np.newaxis, rows], sw
+    if shared:
+        ids = ids[0, rows]
+        sw = None if sample_weight is None else sample_weight[np.newaxis, ids]
+        return X[ids], np.take(y, ids[np.newaxis], axis=0), sw
     ids = ids[:, rows]
     X_rows = [X[i] for i in ids] if sp.issparse(X) else np.take(X, ids, axis=0)
     sw = None if sample_weight is None else sample_weight[ids]
@@ -222,8 +231,52 @@ def _batch_rows(X, rows):
     return X[:, rows] if X.ndim == 3 else X[rows]
 
 
-def _groups(n_networks, size):
-    return [slice(i, min(i + size, n_networks)) for i in range(0, n_networks, size)]
+def _groups(labels, size):
+    """Slices of at most ``size`` networks, and whether each shares its rows.
+
+    ``labels`` marks networks that share their rows and batch order (equal
+    labels are adjacent): a run of equal labels is cut into groups of its
+    own, the other networks are grouped as they come.
+    """
+    runs, start = [], 0
+    while start < len(labels):
+        stop = start + 1
+        while stop < len(labels) and labels[stop] == labels[start]:
+            stop += 1
+        runs.append((start, stop))
+        start = stop
+    groups, pending = [], None  # pending: a group of unshared networks
+    for start, stop in runs:
+        if stop - start == 1 and pending is not None and stop - pending[0] <= size:
+            pending[1] = stop
+            continue
+        if pending is not None:
+            groups.append((slice(*pending), False))
+            pending = None
+        if stop - start == 1:
+            pending = [start, stop]
+            continue
+        for i in range(start, stop, size):
+            j = min(i + size, stop)
+            groups.append((slice(i, j), j - i > 1))
+    if pending is not None:
+        groups.append((slice(*pending), False))
+    return groups
+
+
+def _share_labels(random_states, sample_idx, shuffle):
+    """Label of each network: equal for networks that see the same batches.
+
+    Networks given one RandomState object share their shuffling; with the
+    same rows, they see the same batches in the same order.
+    """
+    keys = {}
+    labels = np.empty(len(random_states), dtype=np.int64)
+    for k, random_state in enumerate(random_states):
+        rows = b"" if sample_idx is None else sample_idx[k].tobytes()
+        key = (id(random_state) if shuffle else None, rows)
+        labels[k] = keys.setdefault(key, len(keys))
+    return labels
 
 
 def fit_stochastic(
@@ -240,12 +293,19 @@ def fit_stochastic(
     sample_idx=None,
     score=None,
     monitor=None,
+    pause_at=None,
+    wide=False,
 ):
     """Train K networks with sgd or adam until each converges or stops.
 
     The networks train in groups whose working set fits in a core's L2
     cache (see :func:`skinit._engine.group_size`): a group runs its whole
     epoch, minibatch after minibatch, before the next group starts.
+
+    Networks given the same RandomState object share their shuffling: one
+    permutation per epoch, applied to each one's rows. Those that also train
+    on the same rows see the same batches: they are grouped together and
+    their rows gathered once.
 
     Parameters
     ----------
@@ -255,20 +315,33 @@ def fit_stochastic(
     optimizer : SGDOptimizer or AdamOptimizer
         State for the K networks; updated.
     progress : list of Progress
-        One per network; updated.
+        One per network; updated. ``n_iter`` counts on from its value, so
+        a network paused before (``pause_at``) goes on where it stopped.
     X, y, sample_weight :
         The training data (``y`` as a 2-D float array).
     settings : StochasticSettings
     random_states : list of RandomState
         One per network, for its shuffling.
     sample_idx : ndarray of shape (K, n_train), default=None
-        Rows of X each network trains on; None means all rows, in order.
+        Rows of X each network trains on, in the order it last shuffled
+        them; None means all rows, in order.
     score : callable, default=None
         ``score(k, params)``: validation score of network ``k`` with
         parameters ``params`` of shape ``(1, n_params)``, for early stopping.
     monitor : TrainingMonitor, default=None
         Told when each network begins and ends an epoch; a network stops when
         it asks to.
+    pause_at : int, default=None
+        Networks still training after this many epochs (``n_iter``) leave
+        the batch paused: their row of the result holds their current
+        parameters, ``progress[k].paused`` is set and
+        ``progress[k].sample_order`` holds their rows in their current
+        order, to go on with a later call.
+    wide : bool, default=False
+        Whether groups of networks that see the same batches compute their
+        first layer as one product ``X_batch @ [W_1 ... W_K]`` (dense X).
+        It agrees with the product of each network to rounding, not bit for
+        bit.
 
     Returns
     -------
@@ -281,15 +354,27 @@ def fit_stochastic(
     s = settings
     layout = objective.layout
     start = time.perf_counter()
-    optimizers = [None] * theta.shape[0]
     n_networks = theta.shape[0]
+    optimizers = [None] * n_networks
     final = np.empty_like(theta)
-    theta = theta.copy()
-    grad = np.empty_like(theta)
-    active = np.arange(n_networks)
     if s.shuffle and sample_idx is None:
         sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
     n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
+    labels = _share_labels(random_states, sample_idx, s.shuffle)
+    # networks that see the same batches are adjacent; ``active`` maps
+    # positions in the batch to the networks' indices
+    active = np.argsort(labels, kind="stable")
+    labels = labels[active]
+    theta = theta[active]
+    grad = np.empty_like(theta)
+    if n_networks > 1 and (active != np.arange(n_networks)).any():
+        optimizer = optimizer.take(active)
+    if sample_idx is not None:
+        sample_idx = sample_idx[active]
+    wide = wide and isinstance(X, np.ndarray)
+    for p in progress:
+        p.paused = False
+        p.sample_order = None
     bounds = layout.bounds
     size = group_size(layout, s.batch_size, theta.dtype.itemsize, n_networks)
     row_bytes = size * (X.shape[1] + y.shape[1]) * X.dtype.itemsize
@@ -307,26 +392,33 @@ def fit_stochastic(
     batch_sizes = np.array([b.stop - b.start for bs in batches for b in bs])
     workspaces = {}
 
-    def workspace(n_group, n_batch):
-        key = (n_group, n_batch)
+    def workspace(n_group, n_batch, wide_group):
+        key = (n_group, n_batch, wide_group)
         if key not in workspaces:
-            workspaces[key] = Workspace(layout, n_group, n_batch, theta.dtype)
+            workspaces[key] = Workspace(
+                layout, n_group, n_batch, theta.dtype, wide=wide_group
+            )
         return workspaces[key]
 
     def group_arrays_of(theta, grad):
         # the same view objects every epoch: the layout caches their views
-        return [(g, theta[g], grad[g]) for g in _groups(len(theta), size)]
+        return [(g, shared, theta[g], grad[g]) for g, shared in _groups(labels, size)]
 
     group_arrays = group_arrays_of(theta, grad)
     try:
-        for _ in range(s.max_iter):
+        while True:
             if monitor is not None:
                 for j, k in enumerate(active):
                     monitor.begin(k, theta[j])
             if s.shuffle:
+                perms = {}
                 for j, k in enumerate(active):
-                    # scikit-learn's shuffle: arange, then RandomState.shuffle
-                    perm = random_states[k].permutation(n_train)
+                    # scikit-learn's shuffle: arange, then RandomState.shuffle;
+                    # one draw per RandomState, shared by its networks
+                    perm = perms.get(id(random_states[k]))
+                    if perm is None:
+                        perm = random_states[k].permutation(n_train)
+                        perms[id(random_states[k])] = perm
                     sample_idx[j] = sample_idx[j][perm]
             # each network's loss and gradient norms at every batch of the epoch
             batch_losses = np.empty((len(batch_sizes), len(active)))
@@ -335,14 +427,14 @@ def fit_stochastic(
                 if s.diagnostics
                 else None
             )
-            for group, theta_g, grad_g in group_arrays:
+            for group, shared, theta_g, grad_g in group_arrays:
                 n_group = group.stop - group.start
                 ids = None if sample_idx is None else sample_idx[group]
                 b = 0
                 for chunk, chunk_batches in zip(chunks, batches):
-                    X_c, y_c, sw_c = _gather(X, y, sample_weight, ids, chunk)
+                    X_c, y_c, sw_c = _gather(X, y, sample_weight, ids, chunk, shared)
                     for rows in chunk_batches:
-                        ws = workspace(n_group, rows.stop - rows.start)
+                        ws = workspace(n_group, rows.stop - rows.start, wide and shared)
                         sw_b = None if sw_c is None else sw_c[:, rows]
                         batch_losses[b, group] = objective.loss_grad(
                             theta_g,
@@ -389,6 +481,7 @@ def fit_stochastic(
                 _update_no_improvement_count(p, s, score, k, theta[j : j + 1])
             optimizer.iteration_ends(np.array([progress[k].t for k in active]))
 
+            paused = np.zeros(len(active), dtype=bool)
             for j, k in enumerate(active):
                 p = progress[k]
                 if stopped[j] or interrupted[j]:
@@ -406,14 +499,15 @@ def fit_stochastic(
                     p.no_improvement_count = 0
                 if s.incremental:
                     stopped[j] = True
-                elif p.n_iter == s.max_iter:
+                elif p.n_iter >= s.max_iter:
                     p.convergence_warning = (
                         f"Stochastic Optimizer: Maximum iterations ({s.max_iter}) "
                         "reached and the optimization hasn't converged yet."
                     )
+                    stopped[j] = True
+                elif pause_at is not None and p.n_iter >= pause_at:
+                    stopped[j] = paused[j] = True
 
-            if stopped.all():
-                break
             if stopped.any():
                 _leave(
                     stopped,
@@ -424,9 +518,15 @@ def fit_stochastic(
                     optimizers,
                     progress,
                     start,
+                    paused,
+                    sample_idx,
                 )
+                if stopped.all():
+                    active = active[:0]
+                    break
                 keep = ~stopped
                 active, theta, grad = active[keep], theta[keep], grad[keep]
+                labels = labels[keep]
                 if sample_idx is not None:
                     sample_idx = sample_idx[keep]
                 optimizer = optimizer.take(keep)
@@ -434,32 +534,48 @@ def fit_stochastic(
                 workspaces.clear()
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=2)
-    _leave(
-        np.ones(len(active), dtype=bool),
-        active,
-        theta,
-        optimizer,
-        final,
-        optimizers,
-        progress,
-        start,
-    )
+    if len(active):
+        _leave(
+            np.ones(len(active), dtype=bool),
+            active,
+            theta,
+            optimizer,
+            final,
+            optimizers,
+            progress,
+            start,
+        )
 
     if s.early_stopping:
         for k, p in enumerate(progress):
-            if p.best_params is not None:
+            if p.best_params is not None and not p.paused:
                 final[k] = p.best_params[0]
     return final, optimizers
 
 
-def _leave(rows, active, theta, optimizer, final, optimizers, progress, start):
+def _leave(
+    rows,
+    active,
+    theta,
+    optimizer,
+    final,
+    optimizers,
+    progress,
+    start,
+    paused=None,
+    sample_idx=None,
+):
     """Record the networks ``rows`` of the batch as they leave it."""
     elapsed = time.perf_counter() - start
     for j in np.flatnonzero(rows):
         k = active[j]
         final[k] = theta[j]
         optimizers[k] = optimizer.take([j])
-        progress[k].fit_time = elapsed
+        progress[k].fit_time += elapsed
+        if paused is not None and paused[j]:
+            progress[k].paused = True
+            if sample_idx is not None:
+                progress[k].sample_order = sample_idx[j].copy()
 
 
 def _update_no_improvement_count(p, settings, score, k, params):
