@@ -9,6 +9,7 @@ from ._plot import (
     SignalPropagationDisplay,
     SymmetryDisplay,
 )
+from ._search import MLPClassifierCV, MLPRegressorCV
 
 __version__ = "0.1.0.dev0"
 
@@ -16,7 +17,9 @@ __all__ = [
     "ActivationDisplay",
     "GradientFlowDisplay",
     "MLPClassifier",
+    "MLPClassifierCV",
     "MLPRegressor",
+    "MLPRegressorCV",
     "RestartsDisplay",
     "SignalPropagationDisplay",
     "SymmetryDisplay",

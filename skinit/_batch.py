@@ -89,11 +89,10 @@ class FitSpec:
             spec.val_rows = [rows[r] for r in self.val_rows]
         return spec
 
-    def network_rows(self, r, n_samples):
+    def network_rows(self, r, n_samples, progress):
         """The rows restart ``r`` trains on, in its current order."""
-        order = self.progress[r].sample_order
-        if order is not None:
-            return order
+        if progress.sample_order is not None:
+            return progress.sample_order
         if self.train_rows is not None:
             return self.train_rows[r]
         return np.arange(n_samples) if self.rows is None else self.rows
@@ -173,7 +172,8 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
     ----------
     specs : list of FitSpec
         Their networks train together; each spec's ``final``,
-        ``progress``, ``optimizers`` and random states are set.
+        ``progress``, ``optimizers`` and random states are set. A spec
+        trained before goes on with its paused networks only.
     X : ndarray or sparse matrix of shape (n_samples, n_features)
     y : ndarray of shape (n_samples, n_outputs)
         Targets as the networks fit them (binarized for classifiers).
@@ -195,26 +195,44 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
     networks = []
     for i in order:
         spec = specs[i]
+        resume = spec.final is not None
         optimizers = spec.optimizers or [None] * spec.n_networks
-        monitors = [(spec.monitor, r) for r in range(spec.n_networks)]
-        networks += [
-            _Network(
-                i,
-                r,
-                spec.theta[r],
-                spec.random_states[r],
-                spec.progress[r],
-                optimizers[r],
-                monitors[r],
+        for r in range(spec.n_networks):
+            if resume and not spec.progress[r].paused:
+                continue  # it has ended
+            networks.append(
+                _Network(
+                    i,
+                    r,
+                    spec.final[r] if resume else spec.theta[r],
+                    spec.random_states[r],
+                    spec.progress[r],
+                    optimizers[r],
+                    (spec.monitor, r),
+                )
             )
-            for r in range(spec.n_networks)
-        ]
+    # what the workers need of each spec: settings and rows
+    light = [
+        FitSpec(
+            estimator=spec.estimator,
+            layout=spec.layout,
+            theta=None,
+            random_states=None,
+            progress=None,
+            batch_size=spec.batch_size,
+            rows=spec.rows,
+            train_rows=spec.train_rows,
+            val_rows=spec.val_rows,
+            incremental=spec.incremental,
+        )
+        for spec in specs
+    ]
     chunks = run_chunks(
         _train_chunk,
         len(networks),
         n_jobs,
         networks,
-        specs,
+        light,
         keys,
         X,
         y,
@@ -223,10 +241,10 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
         wide,
     )
     for spec in specs:
-        spec.final = np.empty_like(spec.theta)
-        spec.optimizers = [None] * spec.n_networks
-    done = [net for chunk in chunks for net in chunk]
-    for net in done:
+        if spec.final is None:
+            spec.final = np.empty_like(spec.theta)
+            spec.optimizers = [None] * spec.n_networks
+    for net in (net for chunk in chunks for net in chunk):
         spec = specs[net.spec]
         spec.final[net.restart] = net.theta
         spec.progress[net.restart] = net.progress
@@ -319,7 +337,10 @@ def _train_run(networks, specs, X, y, sample_weight, pause_at, wide):
     sample_idx = None
     if not plain or est.shuffle:
         sample_idx = np.array(
-            [specs[net.spec].network_rows(net.restart, n_samples) for net in networks]
+            [
+                specs[net.spec].network_rows(net.restart, n_samples, net.progress)
+                for net in networks
+            ]
         )
     score = None
     if est.early_stopping:

@@ -190,6 +190,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
     def _fit(self, X, y, sample_weight, incremental):
         spec, (X, y, sample_weight) = self._prepare(X, y, sample_weight, incremental)
         train([spec], X, y, sample_weight, n_jobs=self.n_jobs)
+        if spec.rows is not None:
+            X, y = X[spec.rows], y[spec.rows]
         return self._finish(spec, X, y)
 
     def _prepare(self, X, y, sample_weight, incremental, callbacks=True):
@@ -197,8 +199,10 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
 
         Sets the attributes that come from the data (``classes_``,
         ``n_outputs_``, ...) and returns the fit's :class:`FitSpec` with the
-        data it trains on: ``X``, ``y`` (2-D, binarized for classifiers) and
-        ``sample_weight``, without the rows ``restart_scoring`` holds out.
+        data its rows index: ``X``, ``y`` (2-D, binarized for classifiers)
+        and ``sample_weight`` (the fit trains on ``spec.rows`` of them, the
+        rows ``restart_scoring`` does not hold out). ``callbacks=False``
+        leaves the callbacks alone (the search reports for its cells).
         """
         hidden_layer_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
@@ -216,7 +220,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
 
-        selection = seeds = None
+        data = (X, y, sample_weight)
+        selection = seeds = fit_rows = None
         if first_pass:
             self.n_layers_ = layout.n_layers
             self.out_activation_ = self._out_activation()
@@ -226,9 +231,14 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 self.random_state, n_restarts
             )
             if self.restart_scoring is not None and not incremental:
-                X, y, sample_weight, selection = self._hold_out_for_selection(
-                    X, y, sample_weight, sequence
+                # the split sees X only through its rows: drawn on the row
+                # numbers, it says which rows of the data the restarts train on
+                rows, y, sample_weight, selection = self._hold_out_for_selection(
+                    np.arange(X.shape[0])[:, np.newaxis], y, sample_weight, sequence
                 )
+                fit_rows = rows[:, 0]
+                selection = (X[selection[0][:, 0]], *selection[1:])
+                X = X[fit_rows]
             theta = np.vstack(
                 [
                     initialize(
@@ -267,7 +277,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             spec.val_rows = [val_rows for _, val_rows in splits]
         if callbacks and not incremental:
             spec.monitor = self._start_callbacks(len(theta), layout, X, y)
-        return spec, (X, y, sample_weight)
+        if fit_rows is not None:
+            spec = spec.on_rows(fit_rows)
+        return spec, data
 
     def _finish(self, spec, X, y):
         """Select the best restart of a trained spec and set the fitted attributes."""

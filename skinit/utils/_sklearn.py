@@ -6,7 +6,12 @@ When scikit-learn moves one of them, only this file changes.
 
 from sklearn.base import _fit_context
 from sklearn.utils._optional_dependencies import check_matplotlib_support
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
 from sklearn.utils.fixes import _get_additional_lbfgs_options_dict
 from sklearn.utils.multiclass import _check_partial_fit_first_call
 from sklearn.utils.optimize import _check_optimize_result
@@ -16,6 +21,7 @@ __all__ = [
     "CallbackSupportMixin",
     "check_matplotlib",
     "Interval",
+    "InvalidParameterError",
     "Options",
     "StrOptions",
     "_check_optimize_result",
