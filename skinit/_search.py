@@ -11,6 +11,7 @@ and its score is the one ``GridSearchCV`` computes.
 import copy
 import time
 import warnings
+from inspect import signature
 from math import ceil
 from numbers import Integral, Real
 
@@ -184,10 +185,10 @@ _SEARCH_NOTES_DOC = """
     score is the same (to rounding: the shared first-layer product agrees
     with the separate ones to about 1e-15), and so are the ranks, the best
     candidate and the refitted model, which equals ``best_estimator_``. As
-    in ``GridSearchCV``, ``sample_weight`` weighs the training of every fit,
-    not the held-out scores. ``random_state=None`` draws one seed for the
-    whole search, so that every cell and the refit share it as they would
-    share an int.
+    in ``GridSearchCV``, ``sample_weight`` weighs the training of every fit
+    and, when the scorer takes weights, the held-out scores.
+    ``random_state=None`` draws one seed for the whole search, so that every
+    cell and the refit share it as they would share an int.
 
     With ``search="halving"``, a candidate's networks are not refitted from
     scratch at each round: they go on training. The last round's
@@ -339,7 +340,7 @@ class _SearchMixin:
 
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights of every fit (each fold's training rows, and the
-            refit), not of the held-out scores.
+            refit) and, when the scorer takes them, of the held-out scores.
 
         Returns
         -------
@@ -431,8 +432,12 @@ class _SearchMixin:
             X_checked = X_checked.tocsr()
         if Y.ndim == 1:
             Y = Y.reshape(-1, 1)
+        score_weight = None
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X_checked)
+            # the held-out scores are weighted too when the scorer takes weights,
+            # as in GridSearchCV
+            score_weight = self._score_weight(plain, sample_weight)
         cv = check_cv(self.cv, y, classifier=is_classifier(self))
         self.n_splits_ = cv.get_n_splits(X, y)
         splits = list(cv.split(X, y))
@@ -456,7 +461,7 @@ class _SearchMixin:
                 "in one batch"
             )
         data = (X_checked, Y, sample_weight)
-        evaluate = (scorer, X_checked, y)
+        evaluate = (scorer, X_checked, y, score_weight)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             if self.search == "halving":
@@ -492,6 +497,23 @@ class _SearchMixin:
             root.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
 
+    def _score_weight(self, plain, sample_weight):
+        """``sample_weight`` if the held-out scorer takes it, else None (warned)."""
+        scorer = check_scoring(plain, scoring=self.scoring)
+        if hasattr(scorer, "_accept_sample_weight"):
+            accept = scorer._accept_sample_weight()
+        else:
+            accept = "sample_weight" in signature(scorer).parameters
+        if accept:
+            return sample_weight
+        warnings.warn(
+            f"The scoring {scorer} does not support sample_weight, which may lead "
+            f"to statistically incorrect results when fitting {self} with "
+            "sample_weight.",
+            stacklevel=4,
+        )
+        return None
+
     def _check_folds(self, splits, Y):
         """Every training fold of a classifier must hold every class."""
         if not is_classifier(self) or self._label_binarizer.y_type_.startswith(
@@ -499,6 +521,8 @@ class _SearchMixin:
         ):
             return
         classes = self.classes_
+        if len(classes) < 2:
+            return  # one class: the plain estimator's business
         counts = Y.sum(axis=0) if Y.shape[1] > 1 else [len(Y) - Y.sum(), Y.sum()]
         for fold, (train_rows, _) in enumerate(splits):
             Y_train = Y[train_rows]
@@ -512,7 +536,8 @@ class _SearchMixin:
                 k = missing[0]
                 raise ValueError(
                     f"The training rows of fold {fold} hold no sample of class "
-                    f"{classes[k]!r} ({int(counts[k])} of the {len(Y)} samples, "
+                    f"{np.asarray(classes)[k].tolist()!r} "
+                    f"({int(counts[k])} of the {len(Y)} samples, "
                     f"for {self.n_splits_} folds): every fold's networks must "
                     "learn every class. Use fewer folds (cv) or more samples of "
                     "that class."
@@ -582,7 +607,10 @@ class _SearchMixin:
         """Select the cell's restart as its fit would and score it on its fold."""
         if cell.error is not None:
             return
-        scorer, X, y = evaluate
+        scorer, X, y, sample_weight = evaluate
+        kwargs = {}
+        if sample_weight is not None:
+            kwargs["sample_weight"] = sample_weight[cell.test]
         view = copy.copy(cell.spec)
         view.monitor = None
         if not final and self.early_stopping:
@@ -598,6 +626,7 @@ class _SearchMixin:
                 cell.estimator,
                 _safe_indexing(X, cell.test),
                 _safe_indexing(y, cell.test),
+                **kwargs,
             )
         except Exception as exc:
             if self.error_score == "raise":
@@ -805,9 +834,12 @@ class _SearchMixin:
             at = (cell.candidate, cell.fold)
             results = getattr(cell.estimator, "restart_results_", None)
             if results is None:  # the fit failed before a restart was selected
-                record["seed"][at] = None
-                record["n_iter"][at] = [p.n_iter for p in cell.spec.progress]
-                record["diverged"][at] = [p.diverged_at > 0 for p in cell.spec.progress]
+                progress = cell.spec.progress
+                record["seed"][at] = cell.spec.extra["seeds"]
+                record["loss"][at] = [p.loss for p in progress]
+                record["n_iter"][at] = [p.n_iter for p in progress]
+                record["diverged"][at] = [p.diverged_at > 0 for p in progress]
+                record["fit_time"][at] = [p.fit_time for p in progress]
                 continue
             for key in ("seed", "loss", "validation_score", "n_iter", "converged"):
                 record[key][at] = results[key]
