@@ -194,7 +194,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             X, y = X[spec.rows], y[spec.rows]
         return self._finish(spec, X, y)
 
-    def _prepare(self, X, y, sample_weight, incremental, callbacks=True):
+    def _prepare(self, X, y, sample_weight, incremental, callbacks=True, checked=None):
         """Validate the data and draw the starting point of every restart.
 
         Sets the attributes that come from the data (``classes_``,
@@ -203,12 +203,23 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         and ``sample_weight`` (the fit trains on ``spec.rows`` of them, the
         rows ``restart_scoring`` does not hold out). ``callbacks=False``
         leaves the callbacks alone (the search reports for its cells).
+        ``checked=(estimator, X, y)``: ``estimator._validate_input`` of this
+        data gave ``X`` and ``y``; its attributes are copied instead of
+        validating again (the search validates a fold once for all
+        candidates).
         """
         hidden_layer_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        X, y = self._validate_input(X, y, incremental, reset=first_pass)
+        if checked is None:
+            X, y = self._validate_input(X, y, incremental, reset=first_pass)
+        else:
+            source, X, y = checked
+            parameters = source._get_param_names()
+            for name, value in vars(source).items():
+                if name not in parameters:
+                    setattr(self, name, value)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         if y.ndim == 1:

@@ -268,6 +268,21 @@ def _store(results, name, array, splits=False, rank=False):
         results[f"rank_{name}"] = ranks
 
 
+def _cell_estimator(estimator):
+    """A copy of a candidate's estimator for one fold, as ``clone`` would make it.
+
+    Its parameters are the candidate's objects: a fit reads them, except a
+    RandomState, which it draws from (each cell gets its own copy). No
+    diagnostics (nobody reads a cell's), no output, no workers of its own.
+    """
+    cell = copy.copy(estimator)
+    if isinstance(cell.random_state, np.random.RandomState):
+        cell.random_state = copy.deepcopy(cell.random_state)
+    cell.diagnostics = cell.verbose = False
+    cell.n_jobs = None
+    return cell
+
+
 class _Cell:
     """One candidate on one fold: its estimator, networks and scores."""
 
@@ -567,13 +582,19 @@ class _SearchMixin:
             X_fold = _safe_indexing(X, train_rows)
             y_fold = _safe_indexing(y, train_rows)
             sw_fold = None if sw is None else sw[train_rows]
+            # the fold's data, validated once for all candidates
+            source = _cell_estimator(estimators[0])
+            checked = (source, *source._validate_input(X_fold, y_fold, False, True))
             for c, estimator in enumerate(estimators):
-                cell_estimator = clone(estimator).set_params(
-                    diagnostics=False, verbose=False, n_jobs=None
-                )
+                cell_estimator = _cell_estimator(estimator)
                 try:
                     spec, _ = cell_estimator._prepare(
-                        X_fold, y_fold, sw_fold, incremental=False, callbacks=False
+                        X_fold,
+                        y_fold,
+                        sw_fold,
+                        incremental=False,
+                        callbacks=False,
+                        checked=checked,
                     )
                 except Exception as exc:
                     raise _reraise(

@@ -235,8 +235,10 @@ def _groups(labels, size):
     """Slices of at most ``size`` networks, and whether each shares its rows.
 
     ``labels`` marks networks that share their rows and batch order (equal
-    labels are adjacent): a run of equal labels is cut into groups of its
-    own, the other networks are grouped as they come.
+    labels are adjacent): a run of equal labels that fills at least half a
+    group is cut into groups of its own, the other networks are grouped as
+    they come (a group costs a call per batch: small shared runs would
+    cost more calls than their shared rows save).
     """
     runs, start = [], 0
     while start < len(labels):
@@ -247,15 +249,20 @@ def _groups(labels, size):
         start = stop
     groups, pending = [], None  # pending: a group of unshared networks
     for start, stop in runs:
-        if stop - start == 1 and pending is not None and stop - pending[0] <= size:
-            pending[1] = stop
+        if stop - start < max(2, size // 2):
+            while start < stop:
+                if pending is None:
+                    pending = [start, start]
+                step = min(stop - start, size - (pending[1] - pending[0]))
+                pending[1] += step
+                start += step
+                if pending[1] - pending[0] == size:
+                    groups.append((slice(*pending), False))
+                    pending = None
             continue
         if pending is not None:
             groups.append((slice(*pending), False))
             pending = None
-        if stop - start == 1:
-            pending = [start, stop]
-            continue
         for i in range(start, stop, size):
             j = min(i + size, stop)
             groups.append((slice(i, j), j - i > 1))
@@ -405,21 +412,22 @@ def fit_stochastic(
         return [(g, shared, theta[g], grad[g]) for g, shared in _groups(labels, size)]
 
     group_arrays = group_arrays_of(theta, grad)
+    state = _EpochState([progress[k] for k in active])
     try:
         while True:
             if monitor is not None:
                 for j, k in enumerate(active):
                     monitor.begin(k, theta[j])
             if s.shuffle:
+                # scikit-learn's shuffle: arange, then RandomState.shuffle; one
+                # draw per RandomState, shared by its networks
                 perms = {}
-                for j, k in enumerate(active):
-                    # scikit-learn's shuffle: arange, then RandomState.shuffle;
-                    # one draw per RandomState, shared by its networks
-                    perm = perms.get(id(random_states[k]))
-                    if perm is None:
-                        perm = random_states[k].permutation(n_train)
-                        perms[id(random_states[k])] = perm
-                    sample_idx[j] = sample_idx[j][perm]
+                for k in active:
+                    random_state = random_states[k]
+                    if id(random_state) not in perms:
+                        perms[id(random_state)] = random_state.permutation(n_train)
+                order = np.array([perms[id(random_states[k])] for k in active])
+                sample_idx = np.take_along_axis(sample_idx, order, axis=1)
             # each network's loss and gradient norms at every batch of the epoch
             batch_losses = np.empty((len(batch_sizes), len(active)))
             norms = (
@@ -462,51 +470,60 @@ def fit_stochastic(
                 for j, k in enumerate(active):
                     progress[k].gradient_sq_norms.append(norms[:, j])
 
-            stopped = np.zeros(len(active), dtype=bool)
+            # the epoch's end, as scikit-learn's loop ends it, vectorized over
+            # the networks; their histories are written back as they leave
+            state.n_iter += 1
+            state.t += n_train
+            losses = epoch_loss / n_train
+            for curve, value in zip(state.curves, losses.tolist()):
+                curve.append(value)
+            finite = np.isfinite(losses)
             interrupted = np.zeros(len(active), dtype=bool)
-            for j, k in enumerate(active):
-                p = progress[k]
-                p.n_iter += 1
-                p.loss = epoch_loss[j] / n_train
-                p.t += n_train
-                p.loss_curve.append(p.loss)
-                if monitor is not None:
-                    interrupted[j] = monitor.end(k, theta[j])
-                if not np.isfinite(p.loss):
-                    p.diverged_at = p.n_iter
-                    stopped[j] = True
-                    continue
-                if s.verbose:
-                    print(f"Iteration {p.n_iter}, loss = {p.loss:.8f}")
-                _update_no_improvement_count(p, s, score, k, theta[j : j + 1])
-            optimizer.iteration_ends(np.array([progress[k].t for k in active]))
-
-            paused = np.zeros(len(active), dtype=bool)
-            for j, k in enumerate(active):
-                p = progress[k]
-                if stopped[j] or interrupted[j]:
-                    stopped[j] = True
-                    continue
-                if p.no_improvement_count > s.n_iter_no_change:
-                    what = "Validation score" if s.early_stopping else "Training loss"
-                    msg = (
-                        f"{what} did not improve more than tol={s.tol:f} for "
-                        f"{s.n_iter_no_change} consecutive epochs."
-                    )
-                    if optimizer.trigger_stopping(j, msg, s.verbose):
-                        stopped[j] = p.converged = True
+            if monitor is not None or s.verbose or s.early_stopping:
+                for j, k in enumerate(active):
+                    if monitor is not None:
+                        interrupted[j] = monitor.end(k, theta[j])
+                    if not finite[j]:
                         continue
-                    p.no_improvement_count = 0
-                if s.incremental:
-                    stopped[j] = True
-                elif p.n_iter >= s.max_iter:
-                    p.convergence_warning = (
-                        f"Stochastic Optimizer: Maximum iterations ({s.max_iter}) "
-                        "reached and the optimization hasn't converged yet."
-                    )
-                    stopped[j] = True
-                elif pause_at is not None and p.n_iter >= pause_at:
-                    stopped[j] = paused[j] = True
+                    if s.verbose:
+                        print(f"Iteration {state.n_iter[j]}, loss = {losses[j]:.8f}")
+                    if s.early_stopping:
+                        params = theta[j : j + 1]
+                        _validate(state, j, progress[k], s, score(k, params), params)
+            if not s.early_stopping:
+                worse = losses > state.best_loss - s.tol
+                state.count = np.where(
+                    finite, np.where(worse, state.count + 1, 0), state.count
+                )
+                state.best_loss = np.where(
+                    losses < state.best_loss, losses, state.best_loss
+                )
+            state.loss = losses
+            state.diverged_at[~finite] = state.n_iter[~finite]
+            optimizer.iteration_ends(state.t.copy())
+
+            stopped = ~finite | interrupted
+            paused = np.zeros(len(active), dtype=bool)
+            for j in np.flatnonzero(~stopped & (state.count > s.n_iter_no_change)):
+                what = "Validation score" if s.early_stopping else "Training loss"
+                msg = (
+                    f"{what} did not improve more than tol={s.tol:f} for "
+                    f"{s.n_iter_no_change} consecutive epochs."
+                )
+                if optimizer.trigger_stopping(j, msg, s.verbose):
+                    stopped[j] = state.converged[j] = True
+                else:
+                    state.count[j] = 0
+            going = ~stopped
+            if s.incremental:
+                stopped |= going
+            else:
+                at_max = going & (state.n_iter >= s.max_iter)
+                state.at_max |= at_max
+                stopped |= at_max
+                if pause_at is not None:
+                    paused = going & ~at_max & (state.n_iter >= pause_at)
+                    stopped |= paused
 
             if stopped.any():
                 _leave(
@@ -518,6 +535,8 @@ def fit_stochastic(
                     optimizers,
                     progress,
                     start,
+                    state,
+                    s,
                     paused,
                     sample_idx,
                 )
@@ -527,6 +546,7 @@ def fit_stochastic(
                 keep = ~stopped
                 active, theta, grad = active[keep], theta[keep], grad[keep]
                 labels = labels[keep]
+                state = state.take(keep)
                 if sample_idx is not None:
                     sample_idx = sample_idx[keep]
                 optimizer = optimizer.take(keep)
@@ -544,6 +564,8 @@ def fit_stochastic(
             optimizers,
             progress,
             start,
+            state,
+            s,
         )
 
     if s.early_stopping:
@@ -562,6 +584,8 @@ def _leave(
     optimizers,
     progress,
     start,
+    state,
+    settings,
     paused=None,
     sample_idx=None,
 ):
@@ -571,33 +595,89 @@ def _leave(
         k = active[j]
         final[k] = theta[j]
         optimizers[k] = optimizer.take([j])
-        progress[k].fit_time += elapsed
+        p = progress[k]
+        p.fit_time += elapsed
+        state.write(j, p, settings)
         if paused is not None and paused[j]:
-            progress[k].paused = True
+            p.paused = True
             if sample_idx is not None:
-                progress[k].sample_order = sample_idx[j].copy()
+                p.sample_order = sample_idx[j].copy()
 
 
-def _update_no_improvement_count(p, settings, score, k, params):
-    if settings.early_stopping:
-        val_score = score(k, params)
-        p.validation_scores.append(val_score)
-        if settings.verbose:
-            print(f"Validation score: {val_score:f}")
-        if val_score < p.best_validation_score + settings.tol:
-            p.no_improvement_count += 1
-        else:
-            p.no_improvement_count = 0
-        if val_score > p.best_validation_score:
-            p.best_validation_score = val_score
-            p.best_params = params.copy()
+class _EpochState:
+    """The training histories of the networks in the batch, as arrays.
+
+    Read from their Progress when they join, written back when they leave.
+    """
+
+    _arrays = (
+        "n_iter",
+        "t",
+        "loss",
+        "best_loss",
+        "count",
+        "best_score",
+        "diverged_at",
+        "converged",
+        "at_max",
+    )
+
+    def __init__(self, progress):
+        self.n_iter = np.array([p.n_iter for p in progress], dtype=np.int64)
+        self.t = np.array([p.t for p in progress], dtype=np.int64)
+        self.loss = np.array([p.loss for p in progress], dtype=float)
+        self.best_loss = np.array(
+            [np.inf if p.best_loss is None else p.best_loss for p in progress]
+        )
+        self.count = np.array([p.no_improvement_count for p in progress])
+        self.best_score = np.array(
+            [
+                -np.inf if p.best_validation_score is None else p.best_validation_score
+                for p in progress
+            ]
+        )
+        self.diverged_at = np.array([p.diverged_at for p in progress])
+        self.converged = np.array([p.converged for p in progress])
+        self.at_max = np.zeros(len(progress), dtype=bool)
+        self.curves = [p.loss_curve for p in progress]
+
+    def take(self, rows):
+        new = copy.copy(self)
+        for name in self._arrays:
+            setattr(new, name, getattr(self, name)[rows])
+        new.curves = [self.curves[j] for j in np.flatnonzero(rows)]
+        return new
+
+    def write(self, j, p, settings):
+        p.n_iter = int(self.n_iter[j])
+        p.t = int(self.t[j])
+        p.loss = float(self.loss[j])
+        p.no_improvement_count = int(self.count[j])
+        if settings.early_stopping:
+            p.best_validation_score = float(self.best_score[j])
+        elif p.best_loss is not None:
+            p.best_loss = float(self.best_loss[j])
+        p.diverged_at = int(self.diverged_at[j])
+        p.converged = bool(self.converged[j])
+        if self.at_max[j]:
+            p.convergence_warning = (
+                f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
+                "reached and the optimization hasn't converged yet."
+            )
+
+
+def _validate(state, j, p, settings, val_score, params):
+    """scikit-learn's early-stopping step of network ``j`` with its score."""
+    p.validation_scores.append(val_score)
+    if settings.verbose:
+        print(f"Validation score: {val_score:f}")
+    if val_score < state.best_score[j] + settings.tol:
+        state.count[j] += 1
     else:
-        if p.loss_curve[-1] > p.best_loss - settings.tol:
-            p.no_improvement_count += 1
-        else:
-            p.no_improvement_count = 0
-        if p.loss_curve[-1] < p.best_loss:
-            p.best_loss = p.loss_curve[-1]
+        state.count[j] = 0
+    if val_score > state.best_score[j]:
+        state.best_score[j] = val_score
+        p.best_params = params.copy()
 
 
 def _lbfgs_callback(monitor, k, layout, grad, gradient_norms):
