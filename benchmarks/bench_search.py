@@ -116,7 +116,9 @@ def compare_halving(repeat, n_jobs):
     times = {"exhaustive": [], "halving": []}
     for _ in range(repeat):
         for search in times:
-            t, fitted = _timed(lambda: MLPClassifierCV(search=search, **params), X, y)
+            t, fitted = _timed(
+                lambda search=search: MLPClassifierCV(search=search, **params), X, y
+            )
             times[search].append(t)
             if search == "exhaustive":
                 exhaustive = fitted
