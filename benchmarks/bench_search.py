@@ -101,7 +101,7 @@ def compare_grid_search(name, case, repeat, n_jobs):
 
 def compare_halving(repeat, n_jobs):
     X, y = _load(load_digits)
-    scales = list(np.geomspace(0.01, 64, 8).round(4))
+    scales = [float(s) for s in np.geomspace(0.01, 64, 8).round(4)]
     params = dict(
         hidden_layer_sizes=(64,),
         activation="tanh",
@@ -113,31 +113,38 @@ def compare_halving(repeat, n_jobs):
         },
         cv=StratifiedKFold(5),
     )
-    times = {"exhaustive": [], "halving": []}
+    searches = {
+        "exhaustive": dict(search="exhaustive"),
+        "halving (factor=3)": dict(search="halving", factor=3),
+        "halving (factor=2)": dict(search="halving", factor=2),
+    }
+    times = {name: [] for name in searches}
+    fitted = {}
     for _ in range(repeat):
-        for search in times:
-            t, fitted = _timed(
-                lambda search=search: MLPClassifierCV(search=search, **params), X, y
+        for name, setting in searches.items():
+            t, fitted[name] = _timed(
+                lambda setting=setting: MLPClassifierCV(**setting, **params), X, y
             )
-            times[search].append(t)
-            if search == "exhaustive":
-                exhaustive = fitted
-            else:
-                halving = fitted
+            times[name].append(t)
+    exhaustive = fitted["exhaustive"]
     scores = exhaustive.cv_results_["mean_test_score"]
-    winner = scales.index(halving.best_params_["init__scale"])
-    exhaustive_time, halving_time = (statistics.median(times[k]) for k in times)
+    base = statistics.median(times["exhaustive"])
     print(
-        f"halving  exhaustive {exhaustive_time:7.3f} s  halving {halving_time:7.3f} s  "
-        f"ratio {halving_time / exhaustive_time:5.2f} (goal <= 0.4)\n"
-        f"         scales {scales}\n"
-        f"         exhaustive mean scores {scores.round(4).tolist()}\n"
-        f"         halving: rounds {halving.n_resources_} epochs, candidates "
-        f"{halving.n_candidates_}; winner scale {scales[winner]} (exhaustive "
-        f"score {scores[winner]:.4f}); exhaustive winner "
-        f"{exhaustive.best_params_['init__scale']} ({scores.max():.4f}); gap "
-        f"{scores.max() - scores[winner]:.4f} (goal <= 0.01)"
+        f"halving  exhaustive {base:7.3f} s; scales {scales}\n"
+        f"         exhaustive mean scores {scores.round(4).tolist()}, winner "
+        f"{exhaustive.best_params_['init__scale']}"
     )
+    for name in list(searches)[1:]:
+        halving = fitted[name]
+        winner = scales.index(halving.best_params_["init__scale"])
+        t = statistics.median(times[name])
+        print(
+            f"         {name}: {t:7.3f} s, ratio {t / base:5.2f} (goal <= 0.4); "
+            f"rounds {halving.n_resources_} epochs, candidates "
+            f"{halving.n_candidates_}; winner {scales[winner]}, exhaustive score "
+            f"{scores[winner]:.4f}, gap {scores.max() - scores[winner]:.4f} "
+            "(goal <= 0.01)"
+        )
 
 
 def main(argv=None):
