@@ -97,8 +97,9 @@ def _search_parameters_doc(kind):
 
     min_epochs : int or "exhaust", default="exhaust"
         With ``search="halving"``, the epochs of the first round. "exhaust"
-        chooses the largest number that leaves fewer than ``factor``
-        candidates for the last round, as ``HalvingGridSearchCV`` does.
+        chooses ``max_iter // factor ** (n_rounds - 1)``, with as many rounds
+        as leave at most ``factor`` candidates for the last one, as
+        ``HalvingGridSearchCV`` does.
 
     error_score : "raise" or float, default=np.nan
         Score of a candidate on a fold where its fit fails (every restart
@@ -155,8 +156,8 @@ _SEARCH_ATTRIBUTES_DOC = """
 
     n_iterations_, n_required_iterations_, n_possible_iterations_ : int
         With ``search="halving"``: the rounds run, the rounds needed to
-        leave fewer than ``factor`` candidates, and the rounds the epochs
-        allow, as in ``HalvingGridSearchCV``.
+        leave at most ``factor`` candidates for the last one, and the rounds
+        the epochs allow, as in ``HalvingGridSearchCV``.
 
     min_resources_, max_resources_ : int
         With ``search="halving"``: the epochs of the first round and
