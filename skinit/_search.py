@@ -165,9 +165,6 @@ _SEARCH_ATTRIBUTES_DOC = """
 
     n_remaining_candidates_ : int
         With ``search="halving"``: the candidates kept after the last round.
-
-    The attributes below are the refitted model's, as
-    :class:`~skinit.{plain}` sets them (only with ``refit``).
 """
 
 
@@ -899,8 +896,9 @@ class MLPClassifierCV(_SearchMixin, MLPClassifier):
     Cross-validates the candidates of ``param_grid`` (initializers, their
     settings, ``alpha``, ``learning_rate_init``), every candidate x fold x
     restart network trained in one batch, then refits the best candidate on
-    all the data: after ``fit`` it is that model. With
-    ``search="exhaustive"`` it gives
+    all the data: after ``fit`` it is that model, with every fitted attribute
+    of :class:`~skinit.MLPClassifier` (those after the search's own below).
+    With ``search="exhaustive"`` it gives
     :class:`~sklearn.model_selection.GridSearchCV`'s answer, in less time.
 
     Parameters
@@ -1005,8 +1003,9 @@ class MLPRegressorCV(_SearchMixin, MLPRegressor):
     Cross-validates the candidates of ``param_grid`` (initializers, their
     settings, ``alpha``, ``learning_rate_init``), every candidate x fold x
     restart network trained in one batch, then refits the best candidate on
-    all the data: after ``fit`` it is that model. With
-    ``search="exhaustive"`` it gives
+    all the data: after ``fit`` it is that model, with every fitted attribute
+    of :class:`~skinit.MLPRegressor` (those after the search's own below).
+    With ``search="exhaustive"`` it gives
     :class:`~sklearn.model_selection.GridSearchCV`'s answer, in less time.
 
     Parameters
