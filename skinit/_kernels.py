@@ -163,20 +163,21 @@ def _compile():
         """``a += b``, then ReLU, or minus each row's maximum (for a softmax)."""
         n_networks, n_samples, units = a.shape
         for k in range(n_networks):
-            bias = b[k]
+            bias, block = b[k], a[k]
             for i in range(n_samples):
-                row = a[k, i]
-                for j in range(units):
-                    row[j] += bias[j]
+                # one pass per row: short rows (few units) cost their loops
                 if relu:
                     for j in range(units):
-                        row[j] = max(row[j], 0.0)
-                elif shift:
-                    peak = row[0]
-                    for j in range(1, units):
-                        peak = max(peak, row[j])
+                        block[i, j] = max(block[i, j] + bias[j], 0.0)
+                else:
                     for j in range(units):
-                        row[j] -= peak
+                        block[i, j] += bias[j]
+                if shift:
+                    peak = block[i, 0]
+                    for j in range(1, units):
+                        peak = max(peak, block[i, j])
+                    for j in range(units):
+                        block[i, j] -= peak
 
     @jit
     def hidden_backward(delta, a, activation, bias_grad):
@@ -184,20 +185,25 @@ def _compile():
         for k in range(n_networks):
             total = bias_grad[k]
             total[:] = 0.0
+            d, out = delta[k], a[k]
+            # the derivative and the bias gradient in one pass
             for i in range(n_samples):
-                d, out = delta[k, i], a[k, i]
                 if activation == 1:
                     for j in range(units):
-                        d[j] = d[j] if out[j] > 0.0 else 0.0
+                        d[i, j] = d[i, j] if out[i, j] > 0.0 else 0.0
+                        total[j] += d[i, j]
                 elif activation == 2:
                     for j in range(units):
-                        d[j] *= 1.0 - out[j] * out[j]
+                        d[i, j] *= 1.0 - out[i, j] * out[i, j]
+                        total[j] += d[i, j]
                 elif activation == 3:
                     for j in range(units):
-                        d[j] *= out[j]
-                        d[j] *= 1.0 - out[j]
-                for j in range(units):
-                    total[j] += d[j]
+                        d[i, j] *= out[i, j]
+                        d[i, j] *= 1.0 - out[i, j]
+                        total[j] += d[i, j]
+                else:
+                    for j in range(units):
+                        total[j] += d[i, j]
 
     @jit
     def finish_output(z, y, sample_weight, output, eps, bias_grad, losses):
@@ -214,8 +220,10 @@ def _compile():
             column_loss[:] = 0.0
             yk = y[0] if y.shape[0] == 1 else y[k]
             sw_sum = 0.0
+            zk = z[k]
             for i in range(n_samples):
-                row, target = z[k, i], yk[i]
+                # indexed, not sliced: a view per row would cost more than the
+                # few outputs of the row
                 w = 1.0
                 if weighted:
                     w = sample_weight[0 if sample_weight.shape[0] == 1 else k, i]
@@ -223,33 +231,34 @@ def _compile():
                 if output == 0:
                     s = 0.0
                     for j in range(n_out):
-                        s += row[j]
+                        s += zk[i, j]
                     for j in range(n_out):
-                        row[j] /= s
+                        zk[i, j] /= s
                     for j in range(n_out):
-                        if target[j] != 0.0:
-                            p = min(max(row[j], eps), 1 - eps)
-                            column_loss[j] -= target[j] * math.log(p) * w
+                        if yk[i, j] != 0.0:
+                            p = min(max(zk[i, j], eps), 1 - eps)
+                            column_loss[j] -= yk[i, j] * math.log(p) * w
                 elif output == 1:
                     for j in range(n_out):
-                        p = min(max(row[j], eps), 1 - eps)
-                        value = target[j] * math.log(p) if target[j] != 0.0 else 0.0
-                        if target[j] != 1.0:
-                            value += (1.0 - target[j]) * math.log(1.0 - p)
+                        t = yk[i, j]
+                        p = min(max(zk[i, j], eps), 1 - eps)
+                        value = t * math.log(p) if t != 0.0 else 0.0
+                        if t != 1.0:
+                            value += (1.0 - t) * math.log(1.0 - p)
                         column_loss[j] -= value * w
                 elif output == 2:
                     for j in range(n_out):
-                        column_loss[j] += (target[j] - row[j]) ** 2 * w
+                        column_loss[j] += (yk[i, j] - zk[i, j]) ** 2 * w
                 else:
                     for j in range(n_out):
-                        t = target[j]
-                        value = row[j] - t
+                        t = yk[i, j]
+                        value = zk[i, j] - t
                         if t > 0.0:
-                            value += t * math.log(t / row[j])
+                            value += t * math.log(t / zk[i, j])
                         column_loss[j] += value * w
                 for j in range(n_out):
-                    row[j] = (row[j] - target[j]) * w
-                    total[j] += row[j]
+                    zk[i, j] = (zk[i, j] - yk[i, j]) * w
+                    total[j] += zk[i, j]
             loss = 0.0
             for j in range(n_out):
                 loss += column_loss[j] / sw_sum
