@@ -182,8 +182,10 @@ def _compile():
     @jit
     def hidden_backward(delta, a, activation, bias_grad):
         n_networks, n_samples, units = delta.shape
+        # summed in a contiguous buffer: bias_grad is a strided view of the
+        # gradient, and strided sums do not vectorize
+        total = np.empty(units, dtype=delta.dtype)
         for k in range(n_networks):
-            total = bias_grad[k]
             total[:] = 0.0
             d, out = delta[k], a[k]
             # the derivative and the bias gradient in one pass
@@ -204,6 +206,7 @@ def _compile():
                 else:
                     for j in range(units):
                         total[j] += d[i, j]
+            bias_grad[k, :] = total
 
     @jit
     def finish_output(z, y, sample_weight, output, eps, bias_grad, losses):
@@ -214,8 +217,8 @@ def _compile():
         n_networks, n_samples, n_out = z.shape
         weighted = sample_weight.shape[0] > 0
         column_loss = np.empty(n_out)
+        total = np.empty(n_out, dtype=z.dtype)  # contiguous, as in hidden_backward
         for k in range(n_networks):
-            total = bias_grad[k]
             total[:] = 0.0
             column_loss[:] = 0.0
             yk = y[0] if y.shape[0] == 1 else y[k]
@@ -259,6 +262,7 @@ def _compile():
                 for j in range(n_out):
                     zk[i, j] = (zk[i, j] - yk[i, j]) * w
                     total[j] += zk[i, j]
+            bias_grad[k, :] = total
             loss = 0.0
             for j in range(n_out):
                 loss += column_loss[j] / sw_sum
