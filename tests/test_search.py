@@ -5,14 +5,23 @@ import pickle
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
+import scipy.sparse as sp
 from joblib import parallel_config
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone, is_classifier
-from sklearn.datasets import load_digits, load_iris, make_regression
+from sklearn.datasets import (
+    load_digits,
+    load_iris,
+    make_multilabel_classification,
+    make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
+from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import (
     GridSearchCV,
+    KFold,
     StratifiedKFold,
     check_cv,
     cross_validate,
@@ -157,6 +166,40 @@ def test_classifier_search_equals_grid_search(iris, case):
     assert_same_search(search, _grid_search(search, X, y), X)
     # the test scores do differ between candidates: the comparison has teeth
     assert np.ptp(search.cv_results_["mean_test_score"]) > 0
+
+
+def _input_forms():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    X_multi, Y_multi = make_multilabel_classification(n_samples=120, random_state=0)
+    labels = np.array(["a", "b", "c"])[y]
+    return {
+        "csr": (sp.csr_matrix(X), y, 3),
+        "csc": (sp.csc_matrix(X), y, 3),
+        "float32": (X.astype(np.float32), y, 3),
+        "string-labels": (X, labels, 3),
+        "pandas": (pd.DataFrame(X, columns=list("abcd")), pd.Series(labels), 3),
+        "binary": (X, (y == 1).astype(int), 3),
+        "multilabel": (X_multi, Y_multi, KFold(3)),
+    }
+
+
+@pytest.mark.parametrize("form", list(_input_forms()), ids=str)
+def test_input_forms(form):
+    X, y, cv = _input_forms()[form]
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(5,),
+        max_iter=15,
+        random_state=0,
+        learning_rate_init=0.02,
+        param_grid={"alpha": [1e-4, 1.0], "init": ["sklearn", "he_normal"]},
+        cv=cv,
+        scoring=make_scorer(f1_score, average="macro") if form == "binary" else None,
+    ).fit(X, y)
+    reference = _grid_search(search, X, y)
+    assert_same_search(search, reference, X)
+    if form == "pandas":
+        assert_array_equal(search.feature_names_in_, list("abcd"))
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
