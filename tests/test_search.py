@@ -710,3 +710,44 @@ def test_pause_and_resume_equal_one_run(iris):
     train([spec], *data)
     paused._finish(spec, *data[:2])
     assert_same_model(paused, full, X)
+
+
+def test_wide_first_layer_agrees_with_separate_products(digits, monkeypatch):
+    """Networks of one fold and one random stream share one first-layer product.
+
+    Off by default (it was slower than the separate products on the machines
+    measured); switched on, the search's scores agree to rounding.
+    """
+    import skinit._engine as engine
+    import skinit._search as search_module
+
+    X, y = digits
+    params = dict(
+        hidden_layer_sizes=(64,),
+        max_iter=5,
+        random_state=0,
+        param_grid={
+            "init": [VarianceScaling(distribution="uniform")],
+            "init__scale": [0.5, 1.0, 2.0, 4.0],
+        },
+        cv=2,
+        scoring="neg_log_loss",
+    )
+    separate = MLPClassifierCV(**params).fit(X, y)
+    wide_groups = []
+    workspace = engine.Workspace
+
+    class Spy(workspace):
+        def __init__(self, *args, wide=False, **kwargs):
+            wide_groups.append(wide)
+            super().__init__(*args, wide=wide, **kwargs)
+
+    monkeypatch.setattr(search_module, "_WIDE", True)
+    monkeypatch.setattr("skinit._solvers.Workspace", Spy)
+    wide = MLPClassifierCV(**params).fit(X, y)
+    assert any(wide_groups)
+    for key in ("split0_test_score", "split1_test_score"):
+        assert_allclose(wide.cv_results_[key], separate.cv_results_[key], rtol=1e-10)
+    assert_allclose(
+        wide.cv_restart_results_["loss"], separate.cv_restart_results_["loss"], 1e-10
+    )
