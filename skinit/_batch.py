@@ -262,14 +262,15 @@ def _train_chunk(indices, networks, specs, keys, X, y, sample_weight, pause_at, 
     state and random state.
     """
     networks = [copy.copy(networks[k]) for k in indices]
-    # own copies of the random states (threads must not share them); networks
-    # of one run whose states are equal get one object: they shuffle alike,
-    # and fit_stochastic then draws one permutation for them all
-    copies = copy.deepcopy([net.random_state for net in networks])
+    # networks of one run whose random states are equal shuffle alike: they
+    # get one of their RandomState objects, and fit_stochastic draws one
+    # permutation for them all (the others are set to its state after
+    # training); each object belongs to one network of one chunk, so chunks
+    # in threads never share one
     shared = {}
-    for net, random_state in zip(networks, copies):
-        key = (keys[net.spec], _state_key(random_state))
-        net.random_state = shared.setdefault(key, random_state)
+    for net in networks:
+        key = (keys[net.spec], _state_key(net.random_state))
+        net.random_state = shared.setdefault(key, net.random_state)
     y = y.astype(X.dtype)
     start = 0
     while start < len(networks):
