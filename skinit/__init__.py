@@ -11,6 +11,8 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "MLPClassifier": "._mlp",
     "MLPRegressor": "._mlp",
+    "MLPClassifierCV": "._search",
+    "MLPRegressorCV": "._search",
     "ActivationDisplay": "._plot",
     "GradientFlowDisplay": "._plot",
     "RestartsDisplay": "._plot",
@@ -22,7 +24,9 @@ __all__ = [
     "ActivationDisplay",
     "GradientFlowDisplay",
     "MLPClassifier",
+    "MLPClassifierCV",
     "MLPRegressor",
+    "MLPRegressorCV",
     "RestartsDisplay",
     "SignalPropagationDisplay",
     "SymmetryDisplay",

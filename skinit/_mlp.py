@@ -19,6 +19,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._batch import FitSpec, train
 from ._callbacks import TrainingMonitor
 from ._diagnostics import (
     activation_stats,
@@ -29,15 +30,8 @@ from ._diagnostics import (
 )
 from ._engine import Layout, Objective
 from ._init import initialize
-from ._restarts import rank_restarts, restart_random_states, run_chunks
-from ._solvers import (
-    AdamOptimizer,
-    Progress,
-    SGDOptimizer,
-    StochasticSettings,
-    fit_lbfgs,
-    fit_stochastic,
-)
+from ._restarts import rank_restarts, restart_random_states
+from ._solvers import AdamOptimizer, Progress, SGDOptimizer
 from .initializers import NAMES, Initializer
 from .utils._sklearn import (
     CallbackSupportMixin,
@@ -200,11 +194,38 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         )
 
     def _fit(self, X, y, sample_weight, incremental):
+        spec, (X, y, sample_weight) = self._prepare(X, y, sample_weight, incremental)
+        train([spec], X, y, sample_weight, n_jobs=self.n_jobs)
+        if spec.rows is not None:
+            X, y = X[spec.rows], y[spec.rows]
+        return self._finish(spec, X, y)
+
+    def _prepare(self, X, y, sample_weight, incremental, callbacks=True, checked=None):
+        """Validate the data and draw the starting point of every restart.
+
+        Sets the attributes that come from the data (``classes_``,
+        ``n_outputs_``, ...) and returns the fit's :class:`FitSpec` with the
+        data its rows index: ``X``, ``y`` (2-D, binarized for classifiers)
+        and ``sample_weight`` (the fit trains on ``spec.rows`` of them, the
+        rows ``restart_scoring`` does not hold out). ``callbacks=False``
+        leaves the callbacks alone (the search reports for its cells).
+        ``checked=(estimator, X, y)``: ``estimator._validate_input`` of this
+        data gave ``X`` and ``y``; its attributes are copied instead of
+        validating again (the search validates a fold once for all
+        candidates).
+        """
         hidden_layer_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        X, y = self._validate_input(X, y, incremental, reset=first_pass)
+        if checked is None:
+            X, y = self._validate_input(X, y, incremental, reset=first_pass)
+        else:
+            source, X, y = checked
+            parameters = source._get_param_names()
+            for name, value in vars(source).items():
+                if name not in parameters:
+                    setattr(self, name, value)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         if y.ndim == 1:
@@ -216,7 +237,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
 
-        selection = None
+        data = (X, y, sample_weight)
+        selection = seeds = fit_rows = None
         if first_pass:
             self.n_layers_ = layout.n_layers
             self.out_activation_ = self._out_activation()
@@ -226,9 +248,14 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 self.random_state, n_restarts
             )
             if self.restart_scoring is not None and not incremental:
-                X, y, sample_weight, selection = self._hold_out_for_selection(
-                    X, y, sample_weight, sequence
+                # the split sees X only through its rows: drawn on the row
+                # numbers, it says which rows of the data the restarts train on
+                rows, y, sample_weight, selection = self._hold_out_for_selection(
+                    np.arange(X.shape[0])[:, np.newaxis], y, sample_weight, sequence
                 )
+                fit_rows = rows[:, 0]
+                selection = (X[selection[0][:, 0]], *selection[1:])
+                X = X[fit_rows]
             theta = np.vstack(
                 [
                     initialize(
@@ -250,35 +277,37 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self._check_architecture(layout)
             random_states = [check_random_state(self.random_state)]
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
-        progress = [self._progress(row[np.newaxis], first_pass) for row in theta]
-        batch_size = self._batch_size(X.shape[0])
-        objective = self._objective(layout)
-        monitor = (
-            None if incremental else self._start_callbacks(len(theta), layout, X, y)
+        spec = FitSpec(
+            estimator=self,
+            layout=layout,
+            theta=theta,
+            random_states=random_states,
+            progress=[self._progress(row[np.newaxis], first_pass) for row in theta],
+            batch_size=self._batch_size(X.shape[0]),
+            incremental=incremental,
+            extra=dict(first_pass=first_pass, seeds=seeds, selection=selection),
         )
+        if incremental and hasattr(self, "_optimizer"):
+            spec.optimizers = [self._optimizer]
+        if self.early_stopping and self.solver != "lbfgs":
+            # drawn after the starting points, as scikit-learn draws it, on the
+            # classifier's binarized (bool) labels: messages name the classes
+            # as scikit-learn does
+            splits = [self._validation_split(X, y, rs) for rs in random_states]
+            spec.train_rows = [train_rows for train_rows, _ in splits]
+            spec.val_rows = [val_rows for _, val_rows in splits]
+        if callbacks and not incremental:
+            spec.monitor = self._start_callbacks(len(theta), layout, X, y)
+        if fit_rows is not None:
+            spec = spec.on_rows(fit_rows)
+        return spec, data
 
-        chunks = run_chunks(
-            _train_restarts,
-            len(theta),
-            self.n_jobs,
-            self,
-            objective,
-            theta,
-            X,
-            y,
-            sample_weight,
-            random_states,
-            progress,
-            batch_size,
-            incremental,
-            monitor,
-        )
-        final = (
-            chunks[0][0] if len(chunks) == 1 else np.concatenate([c[0] for c in chunks])
-        )
-        progress = [p for c in chunks for p in c[1]]
-        optimizers = [o for c in chunks for o in c[2]]
-        best, results = self._select(layout, final, progress, selection)
+    def _finish(self, spec, X, y):
+        """Select the best restart of a trained spec and set the fitted attributes."""
+        layout, theta, final = spec.layout, spec.theta, spec.final
+        progress, optimizers = spec.progress, spec.optimizers
+        first_pass = spec.extra["first_pass"]
+        best, results = self._select(layout, final, progress, spec.extra["selection"])
         if self.diagnostics:
             ended = [symmetry(*layout.unpack(row)) for row in final]
             distinct = np.empty(len(final), dtype=object)
@@ -300,6 +329,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self._optimizer = optimizers[best]()
         if first_pass:
             self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[best])
+            seeds = spec.extra["seeds"]
             self.restart_seeds_ = seeds
             self.restart_results_ = {"seed": np.array(seeds, dtype=object), **results}
             self.best_restart_ = best
@@ -307,8 +337,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self._diagnose(
                 layout, theta[best], final[best], ended[best], p, X, first_pass
             )
-        if not incremental:
-            self._end_callbacks(monitor, final, X, y)
+        if not spec.incremental:
+            self._end_callbacks(spec.monitor, final, X, y)
         return self
 
     def _diagnose(self, layout, start, end, ended, progress, X, first_pass):
@@ -653,106 +683,6 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
 def _hidden_effective_ranks(coefs):
     """Effective rank of each hidden layer's incoming weight matrix."""
     return np.array([effective_rank(coef) for coef in coefs[:-1]], dtype=float)
-
-
-def _train_restarts(
-    rows,
-    estimator,
-    objective,
-    theta,
-    X,
-    y,
-    sample_weight,
-    random_states,
-    progress,
-    batch_size,
-    incremental,
-    monitor,
-):
-    """Train the restarts ``rows`` together; one task of :func:`run_chunks`.
-
-    Returns
-    -------
-    theta : ndarray of shape (len(rows), n_params)
-    progress : list of Progress
-    optimizers : list
-        Each restart's final optimizer state (None for lbfgs).
-    """
-    labelled = len(theta) > 1  # verbose lines say which restart they are about
-    theta = theta[rows[0] : rows[-1] + 1]  # chunks are ranges: a view
-    progress = [progress[k] for k in rows]
-    random_states = [random_states[k] for k in rows]
-    # the classifier's binarized labels (bool), for the early-stopping split:
-    # scikit-learn stratifies on them and names them so in its messages
-    y_labels = y
-    y = y.astype(X.dtype)
-    est = estimator
-    monitor = None if monitor is None else monitor.take(rows)
-    if est.solver == "lbfgs":
-        theta = fit_lbfgs(
-            objective,
-            theta,
-            progress,
-            X,
-            y,
-            sample_weight,
-            max_iter=est.max_iter,
-            max_fun=est.max_fun,
-            tol=est.tol,
-            verbose=est.verbose,
-            monitor=monitor,
-            diagnostics=est.diagnostics,
-        )
-        return theta, progress, [None] * len(rows)
-
-    for p in progress:
-        p.n_iter = 0
-    if incremental and hasattr(est, "_optimizer"):
-        # a copy: a partial_fit that fails leaves the estimator's state intact
-        optimizer = est._optimizer.take(np.arange(len(rows)))
-    else:
-        optimizer = est._new_optimizer(theta.shape, theta.dtype)
-    sample_idx = score = None
-    if est.early_stopping:
-        splits = [est._validation_split(X, y_labels, rs) for rs in random_states]
-        sample_idx = np.array([train for train, _ in splits])
-        held_out = []
-        for _, val in splits:
-            sw_val = None if sample_weight is None else sample_weight[val]
-            held_out.append((X[val], est._validation_targets(y[val]), sw_val))
-
-        def score(k, params):
-            X_val, y_val, sw_val = held_out[k]
-            output = objective.predict(params, X_val)[0]
-            return est._score_output(output, y_val, sw_val)
-
-    settings = StochasticSettings(
-        max_iter=est.max_iter,
-        batch_size=batch_size,
-        shuffle=est.shuffle,
-        tol=est.tol,
-        n_iter_no_change=est.n_iter_no_change,
-        verbose=est.verbose,
-        early_stopping=est.early_stopping,
-        incremental=incremental,
-        diagnostics=est.diagnostics,
-        labels=[f"Restart {k}: " for k in rows] if labelled else None,
-    )
-    theta, optimizers = fit_stochastic(
-        objective,
-        theta,
-        optimizer,
-        progress,
-        X,
-        y,
-        sample_weight,
-        settings,
-        random_states=random_states,
-        sample_idx=sample_idx,
-        score=score,
-        monitor=monitor,
-    )
-    return theta, progress, optimizers
 
 
 _PARAMETERS_DOC = """

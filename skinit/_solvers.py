@@ -9,7 +9,6 @@ per update instead of a list of per-layer temporaries.
 
 import copy
 import functools
-import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -170,6 +169,10 @@ class Progress:
     converged: bool = False  # stopped by its own criterion before max_iter
     convergence_warning: str | None = None  # what scikit-learn would warn
     fit_time: float = 0.0  # seconds until the network left the batch
+    # left the batch at ``pause_at`` epochs, to be continued (see fit_stochastic)
+    paused: bool = False
+    # the rows in the order the network last shuffled them, when paused
+    sample_order: np.ndarray | None = None
     # per update: the squared norms of each layer's weight, then bias, gradient
     gradient_sq_norms: list = field(default_factory=list)
 
@@ -203,16 +206,21 @@ def _chunks(n_rows, batch_size, row_bytes):
     return [slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
 
 
-def _gather(X, y, sample_weight, ids, rows):
+def _gather(X, y, sample_weight, ids, rows, shared=False):
     """Rows of a group of networks: a shared slice, or rows picked per network.
 
     Returns ``X`` 2-D (shared) or ``(G, n, n_features)`` (or a list of sparse
     matrices), ``y`` as ``(1 or G, n, n_outputs)`` and the sample weights as
-    ``(1 or G, n)`` or None.
+    ``(1 or G, n)`` or None. ``shared``: every network of the group trains on
+    the rows ``ids[0]``, gathered once.
     """
     if ids is None:
         sw = None if sample_weight is None else sample_weight[np.newaxis, rows]
         return X[rows], y[np.newaxis, rows], sw
+    if shared:
+        ids = ids[0, rows]
+        sw = None if sample_weight is None else sample_weight[np.newaxis, ids]
+        return X[ids], np.take(y, ids[np.newaxis], axis=0), sw
     ids = ids[:, rows]
     X_rows = [X[i] for i in ids] if sp.issparse(X) else np.take(X, ids, axis=0)
     sw = None if sample_weight is None else sample_weight[ids]
@@ -226,8 +234,59 @@ def _batch_rows(X, rows):
     return X[:, rows] if X.ndim == 3 else X[rows]
 
 
-def _groups(n_networks, size):
-    return [slice(i, min(i + size, n_networks)) for i in range(0, n_networks, size)]
+def _groups(labels, size):
+    """Slices of at most ``size`` networks, and whether each shares its rows.
+
+    ``labels`` marks networks that share their rows and batch order (equal
+    labels are adjacent): a run of equal labels that fills at least half a
+    group is cut into groups of its own, the other networks are grouped as
+    they come (a group costs a call per batch: small shared runs would
+    cost more calls than their shared rows save).
+    """
+    runs, start = [], 0
+    while start < len(labels):
+        stop = start + 1
+        while stop < len(labels) and labels[stop] == labels[start]:
+            stop += 1
+        runs.append((start, stop))
+        start = stop
+    groups, pending = [], None  # pending: a group of unshared networks
+    for start, stop in runs:
+        if stop - start < max(2, size // 2):
+            while start < stop:
+                if pending is None:
+                    pending = [start, start]
+                step = min(stop - start, size - (pending[1] - pending[0]))
+                pending[1] += step
+                start += step
+                if pending[1] - pending[0] == size:
+                    groups.append((slice(*pending), False))
+                    pending = None
+            continue
+        if pending is not None:
+            groups.append((slice(*pending), False))
+            pending = None
+        for i in range(start, stop, size):
+            j = min(i + size, stop)
+            groups.append((slice(i, j), j - i > 1))
+    if pending is not None:
+        groups.append((slice(*pending), False))
+    return groups
+
+
+def _share_labels(random_states, sample_idx, shuffle):
+    """Label of each network: equal for networks that see the same batches.
+
+    Networks given one RandomState object share their shuffling; with the
+    same rows, they see the same batches in the same order.
+    """
+    keys = {}
+    labels = np.empty(len(random_states), dtype=np.int64)
+    for k, random_state in enumerate(random_states):
+        rows = b"" if sample_idx is None else sample_idx[k].tobytes()
+        key = (id(random_state) if shuffle else None, rows)
+        labels[k] = keys.setdefault(key, len(keys))
+    return labels
 
 
 def fit_stochastic(
@@ -244,12 +303,19 @@ def fit_stochastic(
     sample_idx=None,
     score=None,
     monitor=None,
+    pause_at=None,
+    wide=False,
 ):
     """Train K networks with sgd or adam until each converges or stops.
 
     The networks train in groups whose working set fits in a core's L2
     cache (see :func:`skinit._engine.group_size`): a group runs its whole
     epoch, minibatch after minibatch, before the next group starts.
+
+    Networks given the same RandomState object share their shuffling: one
+    permutation per epoch, applied to each one's rows. Those that also train
+    on the same rows see the same batches: they are grouped together and
+    their rows gathered once.
 
     Parameters
     ----------
@@ -259,20 +325,33 @@ def fit_stochastic(
     optimizer : SGDOptimizer or AdamOptimizer
         State for the K networks; updated.
     progress : list of Progress
-        One per network; updated.
+        One per network; updated. ``n_iter`` counts on from its value, so
+        a network paused before (``pause_at``) goes on where it stopped.
     X, y, sample_weight :
         The training data (``y`` as a 2-D float array).
     settings : StochasticSettings
     random_states : list of RandomState
         One per network, for its shuffling.
     sample_idx : ndarray of shape (K, n_train), default=None
-        Rows of X each network trains on; None means all rows, in order.
+        Rows of X each network trains on, in the order it last shuffled
+        them; None means all rows, in order.
     score : callable, default=None
         ``score(k, params)``: validation score of network ``k`` with
         parameters ``params`` of shape ``(1, n_params)``, for early stopping.
     monitor : TrainingMonitor, default=None
         Told when each network begins and ends an epoch; a network stops when
         it asks to.
+    pause_at : int, default=None
+        Networks still training after this many epochs (``n_iter``) leave
+        the batch paused: their row of the result holds their current
+        parameters, ``progress[k].paused`` is set and
+        ``progress[k].sample_order`` holds their rows in their current
+        order, to go on with a later call.
+    wide : bool, default=False
+        Whether groups of networks that see the same batches compute their
+        first layer as one product ``X_batch @ [W_1 ... W_K]`` (dense X).
+        It agrees with the product of each network to rounding, not bit for
+        bit.
 
     Returns
     -------
@@ -285,14 +364,26 @@ def fit_stochastic(
     s = settings
     layout = objective.layout
     start = time.perf_counter()
-    optimizers = [None] * theta.shape[0]
     n_networks = theta.shape[0]
+    optimizers = [None] * n_networks
     final = None  # the parameters of networks that left the batch (see _leave)
-    theta = theta.copy()
-    active = np.arange(n_networks)
     if s.shuffle and sample_idx is None:
         sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
     n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
+    labels = _share_labels(random_states, sample_idx, s.shuffle)
+    # networks that see the same batches are adjacent; ``active`` maps
+    # positions in the batch to the networks' indices
+    active = np.argsort(labels, kind="stable")
+    labels = labels[active]
+    theta = theta[active]  # a copy: the starting points stay as they were
+    if n_networks > 1 and (active != np.arange(n_networks)).any():
+        optimizer = optimizer.take(active)
+    if sample_idx is not None:
+        sample_idx = sample_idx[active]
+    wide = wide and isinstance(X, np.ndarray)
+    for p in progress:
+        p.paused = False
+        p.sample_order = None
     bounds = layout.bounds
     size = group_size(layout, s.batch_size, theta.dtype.itemsize, n_networks)
     grad = np.empty((size, layout.n_params), dtype=theta.dtype)  # one group's
@@ -311,38 +402,45 @@ def fit_stochastic(
     batch_sizes = np.array([b.stop - b.start for bs in batches for b in bs])
     workspaces = {}
 
-    def workspace(n_group, n_batch):
-        key = (n_group, n_batch)
+    def workspace(n_group, n_batch, wide_group):
+        key = (n_group, n_batch, wide_group)
         if key not in workspaces:
-            workspaces[key] = Workspace(layout, n_group, n_batch, theta.dtype)
+            workspaces[key] = Workspace(
+                layout, n_group, n_batch, theta.dtype, wide=wide_group
+            )
         return workspaces[key]
 
-    def group_arrays_of(theta, grad, optimizer):
+    def group_arrays_of(theta, optimizer):
         # the same view objects every epoch: the layout caches their views
         return [
             (
                 g,
+                shared,
                 theta[g],
                 grad[: g.stop - g.start],
                 optimizer.stepper(g, bounds),
                 active[g],
             )
-            for g in _groups(len(theta), size)
+            for g, shared in _groups(labels, size)
         ]
 
-    group_arrays = group_arrays_of(theta, grad, optimizer)
-    active_list = active.tolist()
+    group_arrays = group_arrays_of(theta, optimizer)
+    state = _EpochState([progress[k] for k in active])
     try:
-        for _ in range(s.max_iter):
+        while True:
             if monitor is not None:
-                for j, k in enumerate(active_list):
+                for j, k in enumerate(active):
                     monitor.begin(k, theta[j])
             if s.shuffle:
-                for j, k in enumerate(active_list):
-                    # scikit-learn's shuffle draws a permutation of arange with
-                    # RandomState.shuffle: shuffling in place applies the same
-                    # permutation to the current order
-                    random_states[k].shuffle(sample_idx[j])
+                # scikit-learn's shuffle: arange, then RandomState.shuffle; one
+                # draw per RandomState, shared by its networks
+                perms = {}
+                for k in active:
+                    random_state = random_states[k]
+                    if id(random_state) not in perms:
+                        perms[id(random_state)] = random_state.permutation(n_train)
+                order = np.array([perms[id(random_states[k])] for k in active])
+                sample_idx = np.take_along_axis(sample_idx, order, axis=1)
             # each network's loss and gradient norms at every batch of the epoch
             batch_losses = np.empty((len(batch_sizes), len(active)))
             norms = (
@@ -350,14 +448,14 @@ def fit_stochastic(
                 if s.diagnostics
                 else None
             )
-            for group, theta_g, grad_g, step, networks in group_arrays:
+            for group, shared, theta_g, grad_g, step, networks in group_arrays:
                 n_group = group.stop - group.start
                 ids = None if sample_idx is None else sample_idx[group]
                 b = 0
                 for chunk, chunk_batches in zip(chunks, batches):
-                    X_c, y_c, sw_c = _gather(X, y, sample_weight, ids, chunk)
+                    X_c, y_c, sw_c = _gather(X, y, sample_weight, ids, chunk, shared)
                     for rows in chunk_batches:
-                        ws = workspace(n_group, rows.stop - rows.start)
+                        ws = workspace(n_group, rows.stop - rows.start, wide and shared)
                         sw_b = None if sw_c is None else sw_c[:, rows]
                         batch_losses[b, group] = objective.loss_grad(
                             theta_g,
@@ -382,56 +480,70 @@ def fit_stochastic(
             batch_losses *= batch_sizes[:, np.newaxis]
             epoch_loss = np.cumsum(batch_losses, axis=0)[-1]
             if norms is not None:
-                for j, k in enumerate(active_list):
+                for j, k in enumerate(active):
                     progress[k].gradient_sq_norms.append(norms[:, j])
 
-            stopped = np.zeros(len(active), dtype=bool)
-            interrupted = np.zeros(len(active), dtype=bool)
+            # the epoch's end, as scikit-learn's loop ends it, vectorized over
+            # the networks; their histories are written back as they leave
+            state.n_iter += 1
+            state.t += n_train
+            losses = epoch_loss / n_train
+            for curve, value in zip(state.curves, losses.tolist()):
+                curve.append(value)
             # as scikit-learn, training goes on through a non-finite loss: its
             # stopping rules end the run, and only non-finite final
             # parameters are an error (see BaseMultilayerPerceptron._select)
-            for j, (k, loss) in enumerate(zip(active_list, epoch_loss.tolist())):
-                p = progress[k]
-                p.n_iter += 1
-                p.loss = loss / n_train
-                p.t += n_train
-                p.loss_curve.append(p.loss)
-                if monitor is not None:
-                    interrupted[j] = monitor.end(k, theta[j])
-                if not p.diverged_at and not math.isfinite(p.loss):
-                    p.diverged_at = p.n_iter
-                label = s.labels[k] if s.labels else ""
-                if s.verbose:
-                    print(f"{label}Iteration {p.n_iter}, loss = {p.loss:.8f}")
-                _update_no_improvement_count(p, s, score, k, theta[j : j + 1], label)
-            optimizer.iteration_ends([progress[k].t for k in active_list])
+            first = ~np.isfinite(losses) & (state.diverged_at == 0)
+            state.diverged_at[first] = state.n_iter[first]
+            interrupted = np.zeros(len(active), dtype=bool)
+            if monitor is not None or s.verbose or s.early_stopping:
+                for j, k in enumerate(active):
+                    if monitor is not None:
+                        interrupted[j] = monitor.end(k, theta[j])
+                    label = s.labels[k] if s.labels else ""
+                    if s.verbose:
+                        print(
+                            f"{label}Iteration {state.n_iter[j]}, "
+                            f"loss = {losses[j]:.8f}"
+                        )
+                    if s.early_stopping:
+                        params = theta[j : j + 1]
+                        val_score = score(k, params)
+                        _validate(state, j, progress[k], s, val_score, params, label)
+            if not s.early_stopping:
+                # NaN compares false (the count restarts), inf as worse
+                worse = losses > state.best_loss - s.tol
+                state.count = np.where(worse, state.count + 1, 0)
+                state.best_loss = np.where(
+                    losses < state.best_loss, losses, state.best_loss
+                )
+            state.loss = losses
+            optimizer.iteration_ends(state.t.copy())
 
-            for j, k in enumerate(active_list):
-                p = progress[k]
-                if stopped[j] or interrupted[j]:
-                    stopped[j] = True
-                    continue
-                if p.no_improvement_count > s.n_iter_no_change:
-                    what = "Validation score" if s.early_stopping else "Training loss"
-                    msg = (
-                        f"{s.labels[k] if s.labels else ''}{what} did not improve "
-                        f"more than tol={s.tol:f} for {s.n_iter_no_change} "
-                        "consecutive epochs."
-                    )
-                    if optimizer.trigger_stopping(j, msg, s.verbose):
-                        stopped[j] = p.converged = True
-                        continue
-                    p.no_improvement_count = 0
-                if s.incremental:
-                    stopped[j] = True
-                elif p.n_iter == s.max_iter:
-                    p.convergence_warning = (
-                        f"Stochastic Optimizer: Maximum iterations ({s.max_iter}) "
-                        "reached and the optimization hasn't converged yet."
-                    )
+            stopped = interrupted
+            paused = np.zeros(len(active), dtype=bool)
+            for j in np.flatnonzero(~stopped & (state.count > s.n_iter_no_change)):
+                what = "Validation score" if s.early_stopping else "Training loss"
+                msg = (
+                    f"{s.labels[active[j]] if s.labels else ''}{what} did not "
+                    f"improve more than tol={s.tol:f} for {s.n_iter_no_change} "
+                    "consecutive epochs."
+                )
+                if optimizer.trigger_stopping(j, msg, s.verbose):
+                    stopped[j] = state.converged[j] = True
+                else:
+                    state.count[j] = 0
+            going = ~stopped
+            if s.incremental:
+                stopped |= going
+            else:
+                at_max = going & (state.n_iter >= s.max_iter)
+                state.at_max |= at_max
+                stopped |= at_max
+                if pause_at is not None:
+                    paused = going & ~at_max & (state.n_iter >= pause_at)
+                    stopped |= paused
 
-            if stopped.all():
-                break
             if stopped.any():
                 final = _leave(
                     stopped,
@@ -442,78 +554,167 @@ def fit_stochastic(
                     optimizers,
                     progress,
                     start,
+                    state,
+                    s,
+                    paused,
+                    sample_idx,
                 )
+                if stopped.all():
+                    active = active[:0]
+                    break
                 keep = ~stopped
                 active, theta = active[keep], theta[keep]
+                labels = labels[keep]
+                state = state.take(keep)
                 if sample_idx is not None:
                     sample_idx = sample_idx[keep]
                 optimizer = optimizer.take(keep)
-                group_arrays = group_arrays_of(theta, grad, optimizer)
-                active_list = active.tolist()
+                group_arrays = group_arrays_of(theta, optimizer)
                 workspaces.clear()
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=2)
-    final = _leave(
-        np.ones(len(active), dtype=bool),
-        active,
-        theta,
-        optimizer,
-        final,
-        optimizers,
-        progress,
-        start,
-    )
+    if len(active):
+        final = _leave(
+            np.ones(len(active), dtype=bool),
+            active,
+            theta,
+            optimizer,
+            final,
+            optimizers,
+            progress,
+            start,
+            state,
+            s,
+        )
 
     if s.early_stopping:
         for k, p in enumerate(progress):
-            if p.best_params is not None:
+            if p.best_params is not None and not p.paused:
                 final[k] = p.best_params[0]
     return final, optimizers
 
 
-def _leave(rows, active, theta, optimizer, final, optimizers, progress, start):
+def _leave(
+    rows,
+    active,
+    theta,
+    optimizer,
+    final,
+    optimizers,
+    progress,
+    start,
+    state,
+    settings,
+    paused=None,
+    sample_idx=None,
+):
     """Record the networks ``rows`` of the batch as they leave it.
 
     Returns the array of final parameters, allocated when the first networks
-    leave before the others: when all leave at once, the batch's own
-    parameters are the final ones. Each network's optimizer state is only
-    taken (copied) if asked for, by calling ``optimizers[k]()``.
+    leave before the others: when all leave at once, in their own order, the
+    batch's parameters are the final ones. Each network's optimizer state is
+    only taken (copied) if asked for, by calling ``optimizers[k]()``.
     """
     elapsed = time.perf_counter() - start
-    if final is None and rows.all() and len(active) == len(progress):
-        final = theta
-    elif final is None:
-        final = np.empty((len(progress), theta.shape[1]), dtype=theta.dtype)
+    if final is None:
+        in_order = (
+            len(active) == len(progress) and (active == np.arange(len(active))).all()
+        )
+        final = (
+            theta
+            if rows.all() and in_order
+            else np.empty((len(progress), theta.shape[1]), dtype=theta.dtype)
+        )
     for j in np.flatnonzero(rows):
         k = active[j]
         if final is not theta:
             final[k] = theta[j]
         # the optimizer is not updated after networks leave it: a reference
         optimizers[k] = functools.partial(optimizer.take, [j])
-        progress[k].fit_time = elapsed
+        p = progress[k]
+        p.fit_time += elapsed
+        state.write(j, p, settings)
+        if paused is not None and paused[j]:
+            p.paused = True
+            if sample_idx is not None:
+                p.sample_order = sample_idx[j].copy()
     return final
 
 
-def _update_no_improvement_count(p, settings, score, k, params, label=""):
-    if settings.early_stopping:
-        val_score = score(k, params)
-        p.validation_scores.append(val_score)
-        if settings.verbose:
-            print(f"{label}Validation score: {val_score:f}")
-        if val_score < p.best_validation_score + settings.tol:
-            p.no_improvement_count += 1
-        else:
-            p.no_improvement_count = 0
-        if val_score > p.best_validation_score:
-            p.best_validation_score = val_score
-            p.best_params = params.copy()
+class _EpochState:
+    """The training histories of the networks in the batch, as arrays.
+
+    Read from their Progress when they join, written back when they leave.
+    """
+
+    _arrays = (
+        "n_iter",
+        "t",
+        "loss",
+        "best_loss",
+        "count",
+        "best_score",
+        "diverged_at",
+        "converged",
+        "at_max",
+    )
+
+    def __init__(self, progress):
+        self.n_iter = np.array([p.n_iter for p in progress], dtype=np.int64)
+        self.t = np.array([p.t for p in progress], dtype=np.int64)
+        self.loss = np.array([p.loss for p in progress], dtype=float)
+        self.best_loss = np.array(
+            [np.inf if p.best_loss is None else p.best_loss for p in progress]
+        )
+        self.count = np.array([p.no_improvement_count for p in progress])
+        self.best_score = np.array(
+            [
+                -np.inf if p.best_validation_score is None else p.best_validation_score
+                for p in progress
+            ]
+        )
+        self.diverged_at = np.array([p.diverged_at for p in progress])
+        self.converged = np.array([p.converged for p in progress])
+        self.at_max = np.zeros(len(progress), dtype=bool)
+        self.curves = [p.loss_curve for p in progress]
+
+    def take(self, rows):
+        new = copy.copy(self)
+        for name in self._arrays:
+            setattr(new, name, getattr(self, name)[rows])
+        new.curves = [self.curves[j] for j in np.flatnonzero(rows)]
+        return new
+
+    def write(self, j, p, settings):
+        p.n_iter = int(self.n_iter[j])
+        p.t = int(self.t[j])
+        p.loss = float(self.loss[j])
+        p.no_improvement_count = int(self.count[j])
+        if settings.early_stopping:
+            p.best_validation_score = float(self.best_score[j])
+        elif p.best_loss is not None:
+            p.best_loss = float(self.best_loss[j])
+        p.diverged_at = int(self.diverged_at[j])
+        p.converged = bool(self.converged[j])
+        if self.at_max[j]:
+            p.convergence_warning = (
+                f"Stochastic Optimizer: Maximum iterations ({settings.max_iter}) "
+                "reached and the optimization hasn't converged yet."
+            )
+
+
+def _validate(state, j, p, settings, val_score, params, label=""):
+    """scikit-learn's early-stopping step of network ``j`` with its score."""
+    p.validation_scores.append(val_score)
+    if settings.verbose:
+        print(f"{label}Validation score: {val_score:f}")
+    if val_score < state.best_score[j] + settings.tol:
+        state.count[j] += 1
     else:
-        if p.loss_curve[-1] > p.best_loss - settings.tol:
-            p.no_improvement_count += 1
-        else:
-            p.no_improvement_count = 0
-        if p.loss_curve[-1] < p.best_loss:
-            p.best_loss = p.loss_curve[-1]
+        state.count[j] = 0
+    if val_score > state.best_score[j]:
+        state.best_score[j] = val_score
+        p.best_params = params.copy()
 
 
 def _lbfgs_callback(monitor, k, layout, grad, gradient_norms):

@@ -3,9 +3,16 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skinit import MLPClassifier, MLPRegressor
+from skinit import MLPClassifier, MLPClassifierCV, MLPRegressor, MLPRegressorCV
 
 
-@parametrize_with_checks([MLPClassifier(max_iter=100), MLPRegressor(max_iter=100)])
+@parametrize_with_checks(
+    [
+        MLPClassifier(max_iter=100),
+        MLPRegressor(max_iter=100),
+        MLPClassifierCV(max_iter=100),
+        MLPRegressorCV(max_iter=100),
+    ]
+)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

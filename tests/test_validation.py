@@ -226,7 +226,7 @@ def no_training(monkeypatch):
     def train(*args, **kwargs):
         raise AssertionError("training started")
 
-    monkeypatch.setattr("skinit._mlp.run_chunks", train)
+    monkeypatch.setattr("skinit._mlp.train", train)
 
 
 def test_restart_scoring_that_does_not_fit_the_task(iris, no_training):

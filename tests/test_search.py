@@ -1,0 +1,754 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""MLPClassifierCV and MLPRegressorCV against GridSearchCV over skinit's estimators."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from joblib import parallel_config
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone, is_classifier
+from sklearn.datasets import (
+    load_digits,
+    load_iris,
+    make_multilabel_classification,
+    make_regression,
+)
+from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
+from sklearn.metrics import f1_score, make_scorer
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    StratifiedKFold,
+    check_cv,
+    cross_validate,
+)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skinit import MLPClassifier, MLPClassifierCV, MLPRegressorCV
+from skinit.initializers import HeNormal, Orthogonal, VarianceScaling
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def regression():
+    X, y = make_regression(n_samples=120, n_features=6, noise=5.0, random_state=0)
+    return X, y / 50
+
+
+def _plain(search):
+    """The plain estimator with the search's settings."""
+    plain = search._plain_class
+    return plain(**{k: getattr(search, k) for k in plain._get_param_names()})
+
+
+def _grid_search(search, X, y, sample_weight=None, splits=None):
+    """GridSearchCV over the plain estimator, with the search's settings."""
+    cv = check_cv(search.cv, y, classifier=is_classifier(search))
+    splits = splits or list(cv.split(X, y))
+    grid = GridSearchCV(
+        _plain(search),
+        search.param_grid,
+        cv=splits,
+        scoring=search.scoring,
+        error_score=search.error_score,
+    )
+    params = {} if sample_weight is None else {"sample_weight": sample_weight}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return grid.fit(X, y, **params)
+
+
+def assert_same_model(ours, theirs, X):
+    for name in ("coefs_", "intercepts_", "init_coefs_"):
+        for a, b in zip(getattr(ours, name), getattr(theirs, name)):
+            assert_array_equal(a, b)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.loss_ == theirs.loss_
+    assert ours.best_restart_ == theirs.best_restart_
+    assert getattr(ours, "loss_curve_", None) == getattr(theirs, "loss_curve_", None)
+    assert_array_equal(ours.restart_results_["loss"], theirs.restart_results_["loss"])
+    assert_array_equal(ours.predict(X), theirs.predict(X))
+    if hasattr(theirs, "predict_proba"):
+        assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+        assert_array_equal(ours.classes_, theirs.classes_)
+    # every fitted attribute of the plain estimator, diagnostics included
+    fitted = {k for k in vars(theirs) if k.endswith("_") and not k.startswith("_")}
+    assert fitted <= set(vars(ours))
+
+
+def assert_same_search(ours, theirs, X):
+    """cv_results_, the choice and the refitted model equal GridSearchCV's."""
+    a, b = ours.cv_results_, theirs.cv_results_
+    assert set(b) <= set(a)
+    assert a["params"] == b["params"]
+    for key in b:
+        if key.startswith("param_"):
+            assert_array_equal(a[key].mask, b[key].mask)
+            assert list(a[key].compressed()) == list(b[key].compressed())
+        elif key.startswith(("split", "mean_test", "std_test")):
+            assert_allclose(a[key], b[key], rtol=1e-10, atol=1e-10, err_msg=key)
+        elif key == "rank_test_score":
+            assert_array_equal(a[key], b[key])
+    assert ours.best_index_ == theirs.best_index_
+    assert ours.best_params_ == theirs.best_params_
+    assert_allclose(ours.best_score_, theirs.best_score_, rtol=1e-10)
+    assert ours.n_splits_ == theirs.n_splits_
+    assert_same_model(ours, theirs.best_estimator_, X)
+
+
+CLASSIFIER_CASES = {
+    "adam-inits": dict(
+        params=dict(learning_rate_init=0.01),
+        grid={"init": ["sklearn", "glorot_uniform", "he_uniform", "lecun_normal"]},
+    ),
+    "sgd-rates": dict(
+        params=dict(solver="sgd", momentum=0.5),
+        grid={"learning_rate_init": [0.01, 0.1, 0.3], "init": ["sklearn", "he_normal"]},
+    ),
+    "sgd-adaptive": dict(
+        params=dict(solver="sgd", learning_rate="adaptive", tol=0.05),
+        grid={"learning_rate_init": [0.05, 0.2]},
+    ),
+    "lbfgs-alpha": dict(
+        params=dict(solver="lbfgs"),
+        grid={"alpha": [1e-4, 0.1, 10.0]},
+    ),
+    "early-stopping": dict(
+        params=dict(early_stopping=True, n_iter_no_change=3, learning_rate_init=0.02),
+        grid={"alpha": [1e-4, 1.0], "init": ["sklearn", "glorot_uniform"]},
+    ),
+    "restarts-scored": dict(
+        params=dict(n_restarts=3, restart_scoring="accuracy", learning_rate_init=0.02),
+        grid={"init": ["he_uniform", "glorot_uniform"]},
+    ),
+    "restarts-loss-logloss": dict(
+        params=dict(n_restarts=2, learning_rate_init=0.02),
+        grid={"init": [HeNormal()], "init__gain": [0.1, 1.0, 4.0]},
+        scoring="neg_log_loss",
+    ),
+    "nested-list-of-grids": dict(
+        params=dict(learning_rate_init=0.02, activation="tanh"),
+        grid=[
+            {"init": ["glorot_uniform"], "bias_init": ["zeros", "uniform"]},
+            {"init": [Orthogonal()], "init__gain": [0.5, 2.0]},
+            {"init": [VarianceScaling()], "init__scale": [0.5, 2.0]},
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CLASSIFIER_CASES, ids=str)
+def test_classifier_search_equals_grid_search(iris, case):
+    config = CLASSIFIER_CASES[case]
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(6,),
+        max_iter=25,
+        random_state=0,
+        param_grid=config["grid"],
+        cv=StratifiedKFold(4, shuffle=True, random_state=1),
+        scoring=config.get("scoring"),
+        **config["params"],
+    ).fit(X, y)
+    assert_same_search(search, _grid_search(search, X, y), X)
+    # the test scores do differ between candidates: the comparison has teeth
+    assert np.ptp(search.cv_results_["mean_test_score"]) > 0
+
+
+def _input_forms():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    X_multi, Y_multi = make_multilabel_classification(n_samples=120, random_state=0)
+    labels = np.array(["a", "b", "c"])[y]
+    return {
+        "csr": (sp.csr_matrix(X), y, 3),
+        "csc": (sp.csc_matrix(X), y, 3),
+        "float32": (X.astype(np.float32), y, 3),
+        "string-labels": (X, labels, 3),
+        "pandas": (pd.DataFrame(X, columns=list("abcd")), pd.Series(labels), 3),
+        "binary": (X, (y == 1).astype(int), 3),
+        "multilabel": (X_multi, Y_multi, KFold(3)),
+    }
+
+
+@pytest.mark.parametrize("form", list(_input_forms()), ids=str)
+def test_input_forms(form):
+    X, y, cv = _input_forms()[form]
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(5,),
+        max_iter=15,
+        random_state=0,
+        learning_rate_init=0.02,
+        param_grid={"alpha": [1e-4, 1.0], "init": ["sklearn", "he_normal"]},
+        cv=cv,
+        scoring=make_scorer(f1_score, average="macro") if form == "binary" else None,
+    ).fit(X, y)
+    reference = _grid_search(search, X, y)
+    assert_same_search(search, reference, X)
+    if form == "pandas":
+        assert_array_equal(search.feature_names_in_, list("abcd"))
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_sample_weight(iris, solver):
+    X, y = iris
+    sample_weight = np.random.RandomState(0).uniform(0.2, 3, len(y))
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(5,),
+        max_iter=20,
+        solver=solver,
+        learning_rate_init=0.05,
+        random_state=1,
+        param_grid={"alpha": [1e-3, 3.0]},
+        cv=3,
+    ).fit(X, y, sample_weight=sample_weight)
+    reference = _grid_search(search, X, y, sample_weight)
+    assert_same_search(search, reference, X)
+    unweighted = clone(search).fit(X, y)
+    assert not np.array_equal(unweighted.coefs_[0], search.coefs_[0])
+
+
+@pytest.mark.parametrize(
+    "params, grid",
+    [
+        (dict(), {"alpha": [1e-4, 1.0], "learning_rate_init": [0.01, 0.03]}),
+        (dict(solver="lbfgs", max_iter=40), {"init": ["he_normal", "sklearn"]}),
+        (
+            dict(early_stopping=True, n_restarts=2, n_iter_no_change=2),
+            {
+                "init": [VarianceScaling(distribution="uniform")],
+                "init__scale": [0.1, 3],
+            },
+        ),
+        (dict(loss="poisson"), {"alpha": [1e-4, 10.0]}),
+    ],
+    ids=["adam", "lbfgs", "early-stopping-restarts", "poisson"],
+)
+def test_regressor_search_equals_grid_search(regression, params, grid):
+    X, y = regression
+    if params.get("loss") == "poisson":
+        y = np.abs(y)
+    params = {"max_iter": 30, "learning_rate_init": 0.01, **params}
+    search = MLPRegressorCV(
+        hidden_layer_sizes=(8,), random_state=3, param_grid=grid, cv=4, **params
+    ).fit(X, y)
+    reference = _grid_search(search, X, y)
+    assert_same_search(search, reference, X)
+    assert np.ptp(search.cv_results_["mean_test_score"]) > 0
+
+
+def test_default_grid_is_the_estimators_own_settings(iris):
+    X, y = iris
+    search = MLPClassifierCV(hidden_layer_sizes=(5,), max_iter=15, random_state=0)
+    search.fit(X, y)
+    assert search.cv_results_["params"] == [{}]
+    assert search.best_params_ == {}
+    plain = MLPClassifier(hidden_layer_sizes=(5,), max_iter=15, random_state=0)
+    assert_same_model(search, plain.fit(X, y), X)
+    folds = StratifiedKFold(5).split(X, y)
+    expected = [clone(plain).fit(X[tr], y[tr]).score(X[te], y[te]) for tr, te in folds]
+    assert_allclose(
+        [search.cv_results_[f"split{i}_test_score"][0] for i in range(5)], expected
+    )
+
+
+def test_restart_record_holds_every_network(iris):
+    X, y = iris
+    grid = {"init": ["sklearn", "he_normal"]}
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(5,),
+        max_iter=15,
+        n_restarts=3,
+        random_state=2,
+        learning_rate_init=0.02,
+        param_grid=grid,
+        cv=3,
+    ).fit(X, y)
+    record = search.cv_restart_results_
+    assert record["loss"].shape == (2, 3, 3)
+    assert (record["selected"].sum(axis=2) == 1).all()
+    for (c, init), (f, (train, _)) in zip(
+        enumerate(grid["init"]), enumerate(StratifiedKFold(3).split(X, y))
+    ):
+        alone = MLPClassifier(
+            hidden_layer_sizes=(5,),
+            max_iter=15,
+            n_restarts=3,
+            random_state=2,
+            learning_rate_init=0.02,
+            init=init,
+        ).fit(X[train], y[train])
+        assert_array_equal(record["loss"][c, f], alone.restart_results_["loss"])
+        assert_array_equal(record["n_iter"][c, f], alone.restart_results_["n_iter"])
+        assert list(record["seed"][c, f]) == alone.restart_seeds_
+        assert record["selected"][c, f, alone.best_restart_]
+
+
+def test_same_results_whatever_the_execution_path(iris):
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(5,),
+        max_iter=20,
+        n_restarts=2,
+        random_state=0,
+        learning_rate_init=0.02,
+        param_grid={"init": ["sklearn", "he_uniform", "glorot_uniform"]},
+        cv=3,
+        scoring="neg_log_loss",
+    )
+    reference = MLPClassifierCV(**params).fit(X, y)
+    for n_jobs, backend in [(2, "loky"), (3, "threading")]:
+        with parallel_config(backend=backend):
+            other = MLPClassifierCV(n_jobs=n_jobs, **params).fit(X, y)
+        for key in ("split0_test_score", "split2_test_score", "rank_test_score"):
+            assert_array_equal(reference.cv_results_[key], other.cv_results_[key])
+        assert_array_equal(
+            reference.cv_restart_results_["loss"], other.cv_restart_results_["loss"]
+        )
+        assert_same_model(reference, other, X)
+
+
+def test_dask_backend(iris):
+    distributed = pytest.importorskip("distributed")
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(5,),
+        max_iter=10,
+        random_state=0,
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=3,
+        scoring="neg_log_loss",
+    )
+    reference = MLPClassifierCV(**params).fit(X, y)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+        parallel_config(backend="dask"),
+    ):
+        other = MLPClassifierCV(n_jobs=2, **params).fit(X, y)
+    assert_array_equal(
+        reference.cv_results_["mean_test_score"], other.cv_results_["mean_test_score"]
+    )
+    assert_same_model(reference, other, X)
+
+
+# -- bad input ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "grid, error, match",
+    [
+        ([], ValueError, r"param_grid is empty \(\[\]\)"),
+        ({}, ValueError, r"param_grid is empty"),
+        ({"alpha": []}, ValueError, "need to be a non-empty sequence"),
+        ({"alpha": 0.1}, TypeError, "needs to be a list or a numpy array"),
+        (
+            {"alpha": ["big"]},
+            InvalidParameterError,
+            r"candidate \{'alpha': 'big'\}: The 'alpha' parameter of MLPClassifier",
+        ),
+        (
+            {"init": [42]},
+            InvalidParameterError,
+            r"candidate \{'init': 42\}: The 'init' parameter",
+        ),
+        (
+            {"solver": ["sgd", "adam"]},
+            ValueError,
+            r"param_grid key 'solver' cannot vary between the networks of one "
+            r"batch: MLPClassifierCV searches 'alpha', 'bias_init', 'init', "
+            r"'learning_rate_init' .*GridSearchCV",
+        ),
+        ({"hidden_layer_sizes": [(3,)]}, ValueError, "key 'hidden_layer_sizes'"),
+        ({"alpha__x": [1]}, ValueError, "key 'alpha__x' cannot vary"),
+        (
+            {"init__gain": [1.0]},
+            ValueError,
+            "init__gain.*must then be an Initializer|sets a setting of init",
+        ),
+    ],
+)
+def test_bad_grids_are_refused_before_training(iris, grid, error, match):
+    search = MLPClassifierCV(hidden_layer_sizes=(3,), max_iter=5, param_grid=grid)
+    with pytest.raises(error, match=match):
+        search.fit(*iris)
+    assert not hasattr(search, "cv_results_")
+    assert not hasattr(search, "n_features_in_")
+
+
+def test_a_fold_without_a_class_is_refused(iris):
+    X, y = iris
+    y = y.copy()
+    y[0] = 3  # one sample of class 3: the training rows of its fold lack it
+    search = MLPClassifierCV(hidden_layer_sizes=(3,), max_iter=5, cv=3)
+    with pytest.warns(UserWarning, match="least populated class"):
+        with pytest.raises(
+            ValueError,
+            match=r"training rows of fold 0 hold no sample of class 3 "
+            r"\(1 of the 150 samples, for 3 folds\)",
+        ):
+            search.fit(X, y)
+    with pytest.raises(ValueError, match="n_splits=60 cannot be greater"):
+        MLPClassifierCV(cv=60).fit(X, y)
+
+
+def _diverging(X, y):
+    """sgd at a rate that diverges on every fold, and one that does not."""
+    return MLPRegressorCV(
+        solver="sgd",
+        hidden_layer_sizes=(20,),
+        max_iter=10,
+        random_state=0,
+        n_restarts=2,
+        param_grid={"learning_rate_init": [1e-2, 10.0]},
+        cv=3,
+    )
+
+
+def test_a_fold_where_every_network_diverges(regression):
+    X, y = regression
+    search = _diverging(X, y)
+    with pytest.warns(
+        FitFailedWarning,
+        match=r"(?s)3 fits failed out of a total of 6.*\ncandidate 1 "
+        r"\{'learning_rate_init': 10.0\}, fold 0: ValueError: Solver produced "
+        r"non-finite parameter weights.*all 2 restarts diverged",
+    ):
+        search.fit(X, y)
+    reference = _grid_search(search, X, y)
+    for key in ("split0_test_score", "mean_test_score", "rank_test_score"):
+        assert_allclose(search.cv_results_[key], reference.cv_results_[key])
+    assert np.isnan(search.cv_results_["mean_test_score"][1])
+    assert search.cv_restart_results_["diverged"][1].all()
+    assert_same_model(search, reference.best_estimator_, X)
+
+    fitted = pickle.loads(pickle.dumps(search))
+    with pytest.raises(
+        ValueError,
+        match=r"param_grid candidate 1 on fold 0: Solver produced non-finite "
+        r"parameter weights.*all 2 restarts diverged",
+    ):
+        search.set_params(error_score="raise").fit(X, y)
+    # nothing left half-fitted: the earlier fit is intact
+    assert_array_equal(search.coefs_[0], fitted.coefs_[0])
+    assert search.cv_results_.keys() == fitted.cv_results_.keys()
+    with pytest.raises(ValueError, match="All the 3 fits failed"):
+        search.set_params(
+            error_score=np.nan, param_grid={"learning_rate_init": [10.0]}
+        ).fit(X, y)
+
+
+def test_settings_the_search_cannot_take(iris):
+    with pytest.raises(ValueError, match="does not support warm_start=True"):
+        MLPClassifierCV(warm_start=True).fit(*iris)
+    with pytest.raises(ValueError, match="search='halving' .* needs solver='sgd'"):
+        MLPClassifierCV(search="halving", solver="lbfgs").fit(*iris)
+    with pytest.raises(InvalidParameterError, match="'search' parameter"):
+        MLPClassifierCV(search="random").fit(*iris)
+    with pytest.raises(AttributeError, match="has no attribute 'partial_fit'") as err:
+        getattr(MLPClassifierCV(), "partial_fit")  # noqa: B009
+    assert "has no partial_fit: it searches and refits in fit" in str(
+        err.value.__cause__
+    )
+    assert not hasattr(MLPRegressorCV(), "partial_fit")
+
+
+def test_refit_false_and_callable(iris):
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(4,), max_iter=10, param_grid={"alpha": [1e-4, 1.0, 5.0]}
+    )
+    search = MLPClassifierCV(refit=False, random_state=0, **params).fit(X, y)
+    assert search.best_params_ in search.cv_results_["params"]
+    assert not hasattr(search, "coefs_")
+    with pytest.raises(Exception, match="not fitted"):
+        search.predict(X)
+    lowest_alpha = MLPClassifierCV(refit=lambda r: 0, random_state=0, **params)
+    lowest_alpha.fit(X, y)
+    assert lowest_alpha.best_index_ == 0
+    assert not hasattr(lowest_alpha, "best_score_")
+    assert lowest_alpha.alpha == 0.0001 and lowest_alpha.best_params_ == {
+        "alpha": 0.0001
+    }
+
+
+# -- at home in scikit-learn --------------------------------------------------
+
+
+def test_pipeline_nested_cv_clone_pickle(iris):
+    X, y = load_iris(return_X_y=True)
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(5,),
+        max_iter=20,
+        learning_rate_init=0.02,
+        random_state=0,
+        param_grid={"init": ["sklearn", "he_normal"]},
+        cv=3,
+    )
+    pipe = make_pipeline(StandardScaler(), search)
+    outer = cross_validate(pipe, X, y, cv=3, return_estimator=True)
+    assert outer["test_score"].shape == (3,)
+    # each outer fit searched on its own training rows, as a plain pipeline would
+    by_hand = []
+    for train, test in StratifiedKFold(3).split(X, y):
+        scaler = StandardScaler().fit(X[train])
+        inner = clone(search).fit(scaler.transform(X[train]), y[train])
+        by_hand.append(inner.score(scaler.transform(X[test]), y[test]))
+    assert_allclose(outer["test_score"], by_hand)
+    fitted = outer["estimator"][0][-1]
+    assert fitted.best_params_ in fitted.cv_results_["params"]
+
+    cloned = clone(search)
+    assert cloned.get_params() == search.get_params()
+    assert not hasattr(cloned, "cv_results_")
+    fitted = search.fit(*iris)
+    restored = pickle.loads(pickle.dumps(fitted))
+    assert_array_equal(restored.predict_proba(iris[0]), fitted.predict_proba(iris[0]))
+    assert restored.cv_results_["params"] == fitted.cv_results_["params"]
+
+
+def test_verbose_reports_the_search(iris, capsys):
+    MLPClassifierCV(
+        hidden_layer_sizes=(3,),
+        max_iter=2,
+        param_grid={"alpha": [1e-4, 1.0]},
+        n_restarts=2,
+        cv=3,
+        verbose=2,
+    ).fit(*iris)
+    out = capsys.readouterr().out
+    assert (
+        "Fitting 3 folds for each of 2 candidates, totalling 6 fits (12 networks) "
+        "in one batch" in out
+    )
+    assert out.count("[CV ") == 6
+    assert "[CV 3/3; candidate 2] epochs 2, score=" in out
+    assert "Iteration 2, loss = " in out  # the refit's own report
+
+
+class _Recorder:
+    """Records the tasks that end; propagated to the refit, as ProgressBar is."""
+
+    max_propagation_depth = None
+
+    def __init__(self):
+        self.ended = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        name = context.source_task_name or context.task_name
+        self.ended.append((name, context.task_id, fitted_estimator))
+        return False
+
+
+def test_callbacks_see_candidates_folds_restarts_and_refit(iris):
+    pytest.importorskip("sklearn.callback")
+    X, y = iris
+    recorder = _Recorder()
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(3,),
+        max_iter=4,
+        n_restarts=2,
+        param_grid={"alpha": [1e-4, 1.0, 2.0]},
+        cv=2,
+        random_state=0,
+    )
+    search.set_callbacks(recorder).fit(X, y)
+    names = [name for name, _, _ in recorder.ended]
+    assert names.count("candidate") == 3
+    assert names.count("fold") == 3 * 2
+    assert names.count("restart") == 3 * 2 * 2 + 2  # and the refit's restarts
+    assert names.count("epoch") == search.cv_restart_results_["n_iter"].sum() + sum(
+        search.restart_results_["n_iter"]
+    )
+    assert names.count("refit") == 1 and names[-1] == "fit"
+    # an epoch's fitted estimator predicts, as the cell's model at that epoch
+    epoch_model = next(est for name, _, est in recorder.ended if name == "epoch")
+    assert epoch_model.predict(X).shape == y.shape
+
+
+def test_progress_bar(iris):
+    pytest.importorskip("rich")
+    callback = pytest.importorskip("sklearn.callback")
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(3,),
+        max_iter=5,
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=2,
+        random_state=0,
+    )
+    plain = MLPClassifierCV(**params).fit(X, y)
+    shown = MLPClassifierCV(**params).set_callbacks(callback.ProgressBar()).fit(X, y)
+    assert_array_equal(plain.coefs_[0], shown.coefs_[0])
+    assert not hasattr(shown, "_callback_fit_ctx")
+
+
+# -- halving ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return StandardScaler().fit_transform(X[:600]), y[:600]
+
+
+def test_halving_finds_an_exhaustive_winner_and_survivors_continue(digits):
+    X, y = digits
+    scales = [0.01, 0.1, 1.0, 4.0, 16.0, 64.0]
+    params = dict(
+        hidden_layer_sizes=(16,),
+        activation="tanh",
+        max_iter=40,
+        learning_rate_init=0.01,
+        random_state=0,
+        param_grid={
+            "init": [VarianceScaling(distribution="uniform")],
+            "init__scale": scales,
+        },
+        cv=3,
+    )
+    exhaustive = MLPClassifierCV(**params).fit(X, y)
+    halving = MLPClassifierCV(search="halving", factor=2, **params).fit(X, y)
+    results = halving.cv_results_
+    assert halving.n_candidates_ == [6, 3, 2]
+    assert halving.n_resources_ == [10, 20, 40]
+    assert halving.min_resources_ == 10 and halving.max_resources_ == 40
+    assert list(results["iter"]) == [0] * 6 + [1] * 3 + [2] * 2
+    assert list(results["n_resources"]) == [10] * 6 + [20] * 3 + [40] * 2
+    assert list(results["n_epochs"]) == list(results["n_resources"])
+    # the winner is as good as the exhaustive search's, by its exhaustive score
+    exhaustive_scores = exhaustive.cv_results_["mean_test_score"]
+    winner = scales.index(halving.best_params_["init__scale"])
+    assert exhaustive_scores[winner] >= exhaustive_scores.max() - 0.01
+    # survivors went on training: the last round's scores are the exhaustive ones
+    for row in np.flatnonzero(results["iter"] == 2):
+        c = scales.index(results["params"][row]["init__scale"])
+        for split in range(3):
+            key = f"split{split}_test_score"
+            assert_allclose(results[key][row], exhaustive.cv_results_[key][c], 1e-10)
+    # and the refit is the exhaustive model of that candidate
+    by_grid = GridSearchCV(
+        _plain(halving), {"init__scale": [halving.best_params_["init__scale"]]}
+    )
+    by_grid.set_params(estimator__init=VarianceScaling(distribution="uniform"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        by_grid.fit(X, y)
+    assert_same_model(halving, by_grid.best_estimator_, X)
+    # eliminated candidates stopped at their round's budget
+    record = halving.cv_restart_results_["n_iter"]
+    first_round_only = [
+        scales.index(p["init__scale"])
+        for p in results["params"][:6]
+        if p not in results["params"][6:]
+    ]
+    assert all((record[c] == 10).all() for c in first_round_only)
+
+
+def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
+    X, y = digits
+    params = dict(
+        hidden_layer_sizes=(8,),
+        max_iter=30,
+        early_stopping=True,
+        n_iter_no_change=50,
+        random_state=0,
+        param_grid={"learning_rate_init": [0.0001, 0.001, 0.01, 0.1]},
+        cv=3,
+    )
+    exhaustive = MLPClassifierCV(**params).fit(X, y)
+    halving = MLPClassifierCV(search="halving", min_epochs=5, **params).fit(X, y)
+    last = halving.cv_results_["iter"] == halving.cv_results_["iter"].max()
+    for row in np.flatnonzero(last):
+        c = params["param_grid"]["learning_rate_init"].index(
+            halving.cv_results_["params"][row]["learning_rate_init"]
+        )
+        assert_allclose(
+            halving.cv_results_["mean_test_score"][row],
+            exhaustive.cv_results_["mean_test_score"][c],
+            rtol=1e-10,
+        )
+
+
+def test_pause_and_resume_equal_one_run(iris):
+    """Training paused after some epochs and resumed gives the same bits."""
+    from skinit._batch import train
+
+    X, y = iris
+    est = MLPClassifier(
+        hidden_layer_sizes=(5,), max_iter=30, n_restarts=3, random_state=0
+    )
+    full = clone(est).fit(X, y)
+    paused = clone(est)
+    spec, data = paused._prepare(X, y, None, incremental=False)
+    train([spec], *data, pause_at=7)
+    assert all(p.paused and p.n_iter == 7 for p in spec.progress)
+    train([spec], *data, pause_at=19)
+    train([spec], *data)
+    paused._finish(spec, *data[:2])
+    assert_same_model(paused, full, X)
+
+
+def test_wide_first_layer_agrees_with_separate_products(digits, monkeypatch):
+    """Networks of one fold and one random stream share one first-layer product.
+
+    Off by default (it was slower than the separate products on the machines
+    measured); switched on, the search's scores agree to rounding.
+    """
+    import skinit._engine as engine
+    import skinit._search as search_module
+
+    X, y = digits
+    params = dict(
+        hidden_layer_sizes=(64,),
+        max_iter=5,
+        random_state=0,
+        param_grid={
+            "init": [VarianceScaling(distribution="uniform")],
+            "init__scale": [0.5, 1.0, 2.0, 4.0],
+        },
+        cv=2,
+        scoring="neg_log_loss",
+    )
+    separate = MLPClassifierCV(**params).fit(X, y)
+    wide_groups = []
+    workspace = engine.Workspace
+
+    class Spy(workspace):
+        def __init__(self, *args, wide=False, **kwargs):
+            wide_groups.append(wide)
+            super().__init__(*args, wide=wide, **kwargs)
+
+    monkeypatch.setattr(search_module, "_WIDE", True)
+    monkeypatch.setattr("skinit._solvers.Workspace", Spy)
+    wide = MLPClassifierCV(**params).fit(X, y)
+    assert any(wide_groups)
+    for key in ("split0_test_score", "split1_test_score"):
+        assert_allclose(wide.cv_results_[key], separate.cv_results_[key], rtol=1e-10)
+    assert_allclose(
+        wide.cv_restart_results_["loss"], separate.cv_restart_results_["loss"], 1e-10
+    )
