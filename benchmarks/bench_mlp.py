@@ -100,6 +100,32 @@ def run(name, repeat):
     return label, times["skinit"], times["sklearn"], dw1, goal
 
 
+def gemm_bound(name, repeat):
+    """Time of the matrix products alone of case ``name``'s fit (float64).
+
+    Per minibatch of 200 rows: each layer's forward product, its weight
+    gradient and, but for the first layer, its delta, as both libraries
+    compute them: the floor of either fit on this BLAS.
+    """
+    label, load, estimator, params, goal = CASES[name]
+    X, _ = load()
+    rng = np.random.default_rng(0)
+    units = [X.shape[1], *params["hidden_layer_sizes"], 5 if name == "b" else 10]
+    n_batches = -(-X.shape[0] // 200) * params["max_iter"]
+    acts = [rng.random((200, u)) for u in units]
+    coefs = [rng.random((i, o)) for i, o in zip(units[:-1], units[1:])]
+
+    def products():
+        for _ in range(n_batches):
+            for i, w in enumerate(coefs):
+                np.matmul(acts[i], w, out=acts[i + 1])
+                acts[i].T @ acts[i + 1]
+                if i:
+                    acts[i + 1] @ w.T
+
+    return interleaved({"gemm": products}, repeat)["gemm"]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="rounds (5)")
@@ -121,6 +147,12 @@ def main(argv=None):
                 f"({name}) {label:<48} {ours:>9.3f} {theirs:>9.3f} "
                 f"{ours / theirs:>6.2f} {goal:>5}  {dw1:.1e}"
             )
+            if name in ("a", "b"):
+                bound = gemm_bound(name, args.repeat)
+                print(
+                    f"    the matrix products alone: {bound:.3f} s = "
+                    f"{bound / theirs:.2f} of scikit-learn's fit"
+                )
 
 
 if __name__ == "__main__":
