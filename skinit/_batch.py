@@ -377,6 +377,7 @@ def _train_run(networks, specs, X, y, sample_weight, pause_at, wide):
         monitor=monitor,
         pause_at=pause_at,
         wide=wide,
+        overwrite=True,  # the stack above is the batch's own copy
     )
     for net, row, state in zip(networks, final, optimizers):
         net.theta = row

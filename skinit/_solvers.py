@@ -305,6 +305,7 @@ def fit_stochastic(
     monitor=None,
     pause_at=None,
     wide=False,
+    overwrite=False,
 ):
     """Train K networks with sgd or adam until each converges or stops.
 
@@ -352,6 +353,8 @@ def fit_stochastic(
         first layer as one product ``X_batch @ [W_1 ... W_K]`` (dense X).
         It agrees with the product of each network to rounding, not bit for
         bit.
+    overwrite : bool, default=False
+        Whether ``theta`` may be trained in place (a copy the caller made).
 
     Returns
     -------
@@ -375,7 +378,8 @@ def fit_stochastic(
     # positions in the batch to the networks' indices
     active = np.argsort(labels, kind="stable")
     labels = labels[active]
-    theta = theta[active]  # a copy: the starting points stay as they were
+    if not overwrite or (active != np.arange(n_networks)).any():
+        theta = theta[active]  # a copy: the starting points stay as they were
     if n_networks > 1 and (active != np.arange(n_networks)).any():
         optimizer = optimizer.take(active)
     if sample_idx is not None:
