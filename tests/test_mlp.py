@@ -374,7 +374,11 @@ def numpy_kernels():
             dict(solver="adam", activation="logistic", early_stopping=True),
         ),
         (MLPRegressor, dict(solver="adam", activation="relu")),
-        (MLPRegressor, dict(solver="sgd", loss="poisson", learning_rate_init=0.01)),
+        pytest.param(
+            MLPRegressor,
+            dict(solver="sgd", loss="poisson", learning_rate_init=0.01),
+            marks=needs_sklearn_1_7,
+        ),
     ],
     ids=str,
 )
