@@ -87,7 +87,11 @@ def main(argv=None):
         memory=mem,
         f32_digits=ratio_32["digits"],
         f32_large=ratio_32["20000x100"],
-    )
+        memory_large=next(
+            peak / 1e6 for name, k, _, _, peak in memory
+            if name.startswith("20000x100") and k == 10
+        ),
+    )  # fmt: skip
     (DOCS / "performance.rst").write_text(page)
     print(page)
 
@@ -172,8 +176,9 @@ Peak memory allocated during a fit (``tracemalloc``, beyond the data):
 A fit holds each network's starting and current parameters and two adam
 moments (4 x K x parameters), one group's gradient, activations and deltas,
 a chunk of gathered rows (at most 4 MB) and, at the end, the diagnostics'
-activations on at most 1000 samples: for 20000 x 100, ``(256, 128)`` and 10
-restarts, about 31 MB.
+activations on at most 1000 samples; the batch of fits (``skinit._batch``)
+holds the final parameters once more. For 20000 x 100, ``(256, 128)`` and 10
+restarts: {memory_large:.0f} MB.
 """
 
 
