@@ -401,8 +401,16 @@ def _near_copies(rng):
     return units[:, :-1].T, units[:, -1]
 
 
+@pytest.fixture(params=["cells", "pairs"])
+def grouping(request, monkeypatch):
+    """Either algorithm of unit_groups: cells of units, or every pair (narrow)."""
+    if request.param == "cells":
+        monkeypatch.setattr("skinit._diagnostics._PAIRWISE_UNITS", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("seed", range(4))
-def test_unit_groups_equal_the_pairwise_definition(seed):
+def test_unit_groups_equal_the_pairwise_definition(seed, grouping):
     rng = np.random.RandomState(seed)
     for _ in range(300):
         coef, intercept = _near_copies(rng)
@@ -414,7 +422,7 @@ def test_unit_groups_equal_the_pairwise_definition(seed):
 
 
 @pytest.mark.parametrize("step", [0.5, 0.9, 1.0, 1.0 + 1e-7, 1.1])
-def test_unit_groups_chains_and_the_tolerance_boundary(step):
+def test_unit_groups_chains_and_the_tolerance_boundary(step, grouping):
     # units on a line, step * tol apart: one group (a chain of copies whose
     # ends are far apart) when step < 1, all distinct beyond 1; at 1 exactly,
     # rounding decides, the same way as pair by pair
