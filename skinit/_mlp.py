@@ -47,8 +47,10 @@ from .utils._sklearn import (
 )
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
-# activation statistics are measured on at most this many samples
+# activation statistics are measured on at most this many samples, and on
+# fewer for wide layers: at most _DIAGNOSTIC_VALUES activations per layer
 _DIAGNOSTIC_SAMPLES = 1000
+_DIAGNOSTIC_VALUES = 2**22
 # and the effective rank of a layer wider than this on this many of them
 _RANK_SAMPLES = 256
 
@@ -353,7 +355,16 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         self.gradient_norms_ = norms[:, :n_layers]
         self.intercept_gradient_norms_ = norms[:, n_layers:]
         self.first_gradient_update_ = first_gradient_update(self.gradient_norms_)
-        sample = X[:: math.ceil(X.shape[0] / _DIAGNOSTIC_SAMPLES)]
+        widest = max(layout.layer_units[1:-1], default=1)
+        n_sample = max(1, min(_DIAGNOSTIC_SAMPLES, _DIAGNOSTIC_VALUES // widest))
+        sample = X[:: math.ceil(X.shape[0] / n_sample)]
+        # a wide layer's effective rank comes from the Gram matrix of r
+        # samples (r**2 per unit), its activations from the forward pass
+        # (n_sample * fan_in per unit): r = sqrt(n_sample * fan_in) keeps them
+        # at the same cost
+        rank_samples = min(
+            _RANK_SAMPLES, max(16, math.isqrt(sample.shape[0] * sample.shape[1]))
+        )
         end_network = layout.unpack(end)
         self.n_distinct_units_ = ended["n_distinct_units"]
         self.unit_groups_ = ended["unit_groups"]
@@ -364,7 +375,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             sample,
             end_network[1],
             self.activation,
-            rank_samples=_RANK_SAMPLES,
+            rank_samples=rank_samples,
         )
         if first_pass:
             start_network = layout.unpack(start)
@@ -375,7 +386,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 sample,
                 start_network[1],
                 self.activation,
-                rank_samples=_RANK_SAMPLES,
+                rank_samples=rank_samples,
             )
         warn_about(self)
 
@@ -996,12 +1007,15 @@ _ATTRIBUTES_DOC = """
 
     activation_stats_ : dict of ndarray
         One entry per hidden layer, measured on the training data (at most
-        1000 evenly spaced samples of it): ``"mean"``, ``"std"``,
-        ``"dead_fraction"`` (ReLU units zero on every sample) and
+        1000 evenly spaced samples of it, fewer when a layer is wider than
+        4096 units: at most 2**22 activations per layer): ``"mean"``,
+        ``"std"``, ``"dead_fraction"`` (ReLU units zero on every sample),
         ``"saturated_fraction"`` (tanh or logistic units beyond 99% of their
         range on every sample) and ``"effective_rank"`` (of the activations
-        centered per unit; for a layer wider than 256 units, on 256 of the
-        samples). See :func:`skinit.diagnostics.activation_stats`.
+        centered per unit; for a wide layer, on at most 256 of the samples,
+        and at most ``sqrt(n_samples * n_features)``, so that it costs no
+        more than the layer's forward pass). See
+        :func:`skinit.diagnostics.activation_stats`.
 
     init_activation_stats_ : dict of ndarray
         The same before training.
