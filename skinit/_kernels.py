@@ -366,6 +366,39 @@ def _compile():
             losses[k] = 0.5 * loss / n_out if output == 2 else loss
 
     @jit
+    def finish_softmax(z, y, sample_weight, eps, bias_grad, losses):
+        """:func:`finish_output` of a softmax and its log-loss, the common case,
+        with no branch on the output's kind: the same operations, in one pass."""
+        n_networks, n_samples, n_out = z.shape
+        weighted = sample_weight.shape[0] > 0
+        chunk = int(-300 / math.log10(eps)) if not weighted else 1
+        for k in range(n_networks):
+            total = np.zeros(n_out, z.dtype)  # bias_grad[k] is strided
+            yk = y[0] if y.shape[0] == 1 else y[k]
+            loss, sw_sum, product, n_product = 0.0, 0.0, 1.0, 0
+            for i in range(n_samples):
+                row, target = z[k, i], yk[i]
+                w = 1.0
+                if weighted:
+                    w = sample_weight[0 if sample_weight.shape[0] == 1 else k, i]
+                sw_sum += w
+                s = 0.0
+                for j in range(n_out):
+                    s += row[j]
+                for j in range(n_out):
+                    p = row[j] / s
+                    if target[j] != 0.0:  # y is one-hot
+                        product *= min(max(p, eps), 1 - eps)
+                        n_product += 1
+                    row[j] = (p - target[j]) * w
+                    total[j] += row[j]
+                if n_product == chunk or i == n_samples - 1:
+                    loss -= math.log(product) * w
+                    product, n_product = 1.0, 0
+            bias_grad[k, :] = total
+            losses[k] = 0.0 + loss / sw_sum
+
+    @jit
     def squared_sum(values):
         """Sum of squares in four interleaved partial sums (vectorizable)."""
         s0 = s1 = s2 = s3 = 0.0
@@ -506,7 +539,10 @@ def _compile():
             expit(z, out=z)
         if sample_weight is None:
             sample_weight = _EMPTY[z.dtype.type]
-        finish_output(z, y, sample_weight, output, eps, bias_grad, losses)
+        if output == 0:
+            finish_softmax(z, y, sample_weight, eps, bias_grad, losses)
+        else:
+            finish_output(z, y, sample_weight, output, eps, bias_grad, losses)
 
     def no_norms(kernel):
         # numba wants an array: an empty one stands for "no norms wanted"
