@@ -112,11 +112,16 @@ def _np_add_penalty_loss(losses, theta, coef_bounds, alpha, sw_sum):
     losses += 0.5 * alpha * squared_norm / sw_sum
 
 
-def _np_full_gradient(theta, grad, n_coef, alpha, sw_sum):
-    """The gradient with its L2 term, divided by the (weighted) batch size."""
+def _np_full_gradient(theta, grad, n_coef, alpha, sw_sum, bounds, sq):
+    """The gradient with its L2 term, divided by the (weighted) batch size.
+
+    With ``sq``, its squared norm per segment of ``bounds`` is written there.
+    """
     g = grad.copy()
     g[:, :n_coef] += alpha[:, np.newaxis] * theta[:, :n_coef]
     g /= sw_sum[:, np.newaxis]
+    if sq is not None:
+        sq[:] = np.add.reduceat(g * g, bounds[:-1], axis=1)
     return g
 
 
@@ -125,9 +130,7 @@ def _np_adam(
 ):
     steps += 1
     step_size = lr_init * np.sqrt(1 - b2**steps) / (1 - b1**steps)
-    g = _np_full_gradient(theta, grad, n_coef, alpha, sw_sum)
-    if sq is not None:
-        sq[:] = np.add.reduceat(g * g, bounds[:-1], axis=1)
+    g = _np_full_gradient(theta, grad, n_coef, alpha, sw_sum, bounds, sq)
     ms[:] = b1 * ms + (1 - b1) * g
     vs[:] = b2 * vs + (1 - b2) * g**2
     theta += -step_size[:, np.newaxis] * ms / (np.sqrt(vs) + eps)
@@ -136,9 +139,7 @@ def _np_adam(
 def _np_sgd(
     theta, grad, vel, n_coef, alpha, sw_sum, lr, momentum, nesterov, bounds, sq
 ):
-    g = _np_full_gradient(theta, grad, n_coef, alpha, sw_sum)
-    if sq is not None:
-        sq[:] = np.add.reduceat(g * g, bounds[:-1], axis=1)
+    g = _np_full_gradient(theta, grad, n_coef, alpha, sw_sum, bounds, sq)
     vel[:] = momentum * vel - lr[:, np.newaxis] * g
     if nesterov:
         theta += momentum * vel - lr[:, np.newaxis] * g
@@ -289,18 +290,15 @@ def _compile():
 
     @jit
     def finish_output(z, y, sample_weight, output, eps, bias_grad, losses):
-        """Loss, delta and bias gradient from the output activations.
+        """Loss, delta and bias gradient from the output activations, but for
+        a softmax's (see :func:`finish_softmax`).
 
-        For a softmax, ``z`` holds the exponentials, still to be normalized.
-        Unweighted, its log-loss takes one logarithm per ``chunk`` samples,
-        of the product of their true-class probabilities (each at least
-        ``eps``, so the product stays a normal number). A single output sums
-        over samples as numpy does (see :func:`pairwise_sum`).
+        A single output sums over samples as numpy does (see
+        :func:`pairwise_sum`).
         """
         n_networks, n_samples, n_out = z.shape
         weighted = sample_weight.shape[0] > 0
         single = n_out == 1
-        chunk = int(-300 / math.log10(eps)) if not weighted else 1
         column_loss = np.empty(n_out)
         values = np.empty(n_samples if single else 0)
         weights = np.empty(n_samples if single and weighted else 0)
@@ -308,7 +306,6 @@ def _compile():
         for k in range(n_networks):
             total = np.zeros(n_out, z.dtype)  # bias_grad[k] is strided
             column_loss[:] = 0.0
-            product, n_product = 1.0, 0
             yk = y[0] if y.shape[0] == 1 else y[k]
             sw_sum = 0.0
             for i in range(n_samples):
@@ -319,36 +316,22 @@ def _compile():
                     if single:
                         weights[i] = w
                 sw_sum += w
-                if output == 0:
-                    s = 0.0
-                    for j in range(n_out):
-                        s += row[j]
-                    for j in range(n_out):
-                        row[j] /= s
-                    for j in range(n_out):
-                        if target[j] != 0.0:  # y is one-hot
-                            product *= min(max(row[j], eps), 1 - eps)
-                            n_product += 1
-                    if n_product == chunk or i == n_samples - 1:
-                        column_loss[0] -= math.log(product) * w
-                        product, n_product = 1.0, 0
-                else:
-                    for j in range(n_out):
-                        t, p = target[j], row[j]
-                        if output == 1:
-                            p = min(max(p, eps), 1 - eps)
-                            value = t * math.log(p) if t != 0.0 else 0.0
-                            if t != 1.0:
-                                value += (1.0 - t) * math.log(1.0 - p)
-                            value = -value
-                        elif output == 2:
-                            value = (t - p) ** 2
-                        else:
-                            value = (t * math.log(t / p) if t > 0.0 else 0.0) - t + p
-                        if single:
-                            values[i] = value * w
-                        else:
-                            column_loss[j] += value * w
+                for j in range(n_out):
+                    t, p = target[j], row[j]
+                    if output == 1:
+                        p = min(max(p, eps), 1 - eps)
+                        value = t * math.log(p) if t != 0.0 else 0.0
+                        if t != 1.0:
+                            value += (1.0 - t) * math.log(1.0 - p)
+                        value = -value
+                    elif output == 2:
+                        value = (t - p) ** 2
+                    else:
+                        value = (t * math.log(t / p) if t > 0.0 else 0.0) - t + p
+                    if single:
+                        values[i] = value * w
+                    else:
+                        column_loss[j] += value * w
                 for j in range(n_out):
                     row[j] = (row[j] - target[j]) * w
                     total[j] += row[j]
@@ -367,8 +350,13 @@ def _compile():
 
     @jit
     def finish_softmax(z, y, sample_weight, eps, bias_grad, losses):
-        """:func:`finish_output` of a softmax and its log-loss, the common case,
-        with no branch on the output's kind: the same operations, in one pass."""
+        """Loss, delta and bias gradient of a softmax and its log-loss.
+
+        ``z`` holds the exponentials, still to be normalized. Unweighted, the
+        log-loss takes one logarithm per ``chunk`` samples, of the product of
+        their true-class probabilities (each at least ``eps``, so the product
+        stays a normal number).
+        """
         n_networks, n_samples, n_out = z.shape
         weighted = sample_weight.shape[0] > 0
         chunk = int(-300 / math.log10(eps)) if not weighted else 1
