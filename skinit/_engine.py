@@ -227,8 +227,9 @@ class Workspace:
         # the output layer's delta overwrites its activations
         self.deltas = [buffer(i, u) for i, u in enumerate(units[:-1])]
         self.losses = np.empty(n_networks, dtype=np.float64)
-        self.n_samples_ = n_samples
-        self.n_samples = np.full(n_networks, float(n_samples))
+        self.n_rows = n_samples
+        # each network's sum of sample weights when unweighted: the batch size
+        self.row_counts = np.full(n_networks, float(n_samples))
         self.alpha = np.full(n_networks, np.nan)
         self.eps = float(np.finfo(dtype).eps)
         if wide:
@@ -281,7 +282,7 @@ class Objective:
         workspace,
         *,
         full_gradient=True,
-        rows=slice(None),
+        weights=None,
     ):
         """Loss of K networks on a batch, with the gradient written in place.
 
@@ -303,9 +304,10 @@ class Objective:
             (weighted) batch size, in scikit-learn's arithmetic. The stochastic
             solvers leave both to the optimizer's fused update, which then
             needs :meth:`batch_weight`.
-        rows : slice, default=slice(None)
-            Which of the objective's networks these are, when ``alpha`` is
-            given per network.
+        weights : tuple of ndarray, default=None
+            ``(alpha, sw_sum)`` of the K networks, from :meth:`batch_weight`,
+            when the caller has them (the optimizer needs them too); else
+            computed here, for the objective's first K networks.
 
         Returns
         -------
@@ -316,7 +318,7 @@ class Objective:
         ops = EXACT_KERNELS if self.exact else kernels
         coefs, intercepts = layout.views(theta)
         coef_grads, intercept_grads = layout.views(grad)
-        n_samples = ws.n_samples_
+        n_samples = ws.n_rows
         if sample_weight is not None:
             sample_weight = sample_weight.reshape(-1, n_samples)
 
@@ -360,7 +362,9 @@ class Objective:
                 delta = ws.deltas[i - 1]
                 ops.hidden_backward(delta, acts[i - 1], code, intercept_grads[i - 1])
 
-        alpha, sw_sum = self.batch_weight(sample_weight, ws, rows)
+        if weights is None:
+            weights = self.batch_weight(sample_weight, ws, slice(len(theta)))
+        alpha, sw_sum = weights
         ops.add_penalty_loss(losses, theta, layout.coef_bounds, alpha, sw_sum)
         if full_gradient:
             n_coef = layout.n_coef_params
@@ -381,9 +385,7 @@ class Objective:
             if alpha[0] != self.alpha:  # NaN when new
                 alpha[:] = self.alpha
         if sample_weight is None:
-            return alpha, workspace.n_samples
+            return alpha, workspace.row_counts
         sw_sum = np.empty(n_networks)
-        sw_sum[:] = np.add.reduce(
-            sample_weight.reshape(-1, workspace.n_samples_), axis=-1
-        )
+        sw_sum[:] = np.add.reduce(sample_weight.reshape(-1, workspace.n_rows), axis=-1)
         return alpha, sw_sum

@@ -380,9 +380,10 @@ def fit_stochastic(
     # positions in the batch to the networks' indices
     active = np.argsort(labels, kind="stable")
     labels = labels[active]
-    if not overwrite or (active != np.arange(n_networks)).any():
+    reordered = (active != np.arange(n_networks)).any()
+    if not overwrite or reordered:
         theta = theta[active]  # a copy: the starting points stay as they were
-    if n_networks > 1 and (active != np.arange(n_networks)).any():
+    if reordered:
         optimizer = optimizer.take(active)
     if sample_idx is not None:
         sample_idx = sample_idx[active]
@@ -395,16 +396,8 @@ def fit_stochastic(
     grad = np.empty((size, layout.n_params), dtype=theta.dtype)  # one group's
     row_bytes = size * (X.shape[1] + y.shape[1]) * X.dtype.itemsize
     chunks = _chunks(n_train, s.batch_size, 0 if sample_idx is None else row_bytes)
-    all_batches = list(gen_batches(n_train, s.batch_size))
-    # each chunk's batches, as slices of the chunk
-    batches = [
-        [slice(b.start - c.start, b.stop - c.start) for b in all_batches]
-        for c in chunks
-    ]
-    batches = [
-        [b for b in chunk_batches if 0 <= b.start < c.stop - c.start]
-        for c, chunk_batches in zip(chunks, batches)
-    ]
+    # each chunk's batches, as slices of the chunk (chunks hold whole batches)
+    batches = [list(gen_batches(c.stop - c.start, s.batch_size)) for c in chunks]
     batch_sizes = np.array([b.stop - b.start for bs in batches for b in bs])
     workspaces = {}
 
@@ -467,6 +460,7 @@ def fit_stochastic(
                     for rows in chunk_batches:
                         ws = workspace(n_group, rows.stop - rows.start, wide and shared)
                         sw_b = None if sw_c is None else sw_c[:, rows]
+                        weights = objective.batch_weight(sw_b, ws, networks)
                         batch_losses[b, group] = objective.loss_grad(
                             theta_g,
                             grad_g,
@@ -475,12 +469,12 @@ def fit_stochastic(
                             sw_b,
                             ws,
                             full_gradient=False,
-                            rows=networks,
+                            weights=weights,
                         )
                         step(
                             theta_g,
                             grad_g,
-                            *objective.batch_weight(sw_b, ws, networks),
+                            *weights,
                             None if norms is None else norms[b, group],
                         )
                         b += 1
