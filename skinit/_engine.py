@@ -17,9 +17,14 @@ while its gradient is summed over them.
 """
 
 import numpy as np
-from scipy.special import expit
 
-from ._kernels import ACTIVATION_CODES, EXACT_KERNELS, OUTPUT_CODES, kernels
+from ._kernels import (
+    ACTIVATION_CODES,
+    ACTIVATIONS,
+    EXACT_KERNELS,
+    OUTPUT_CODES,
+    kernels,
+)
 
 
 class Layout:
@@ -85,28 +90,6 @@ class Layout:
         """Lists of independent 2-D coefs and 1-D intercepts from one packed row."""
         coefs, intercepts = self._make_views(row[np.newaxis])
         return [c[0].copy() for c in coefs], [b[0].copy() for b in intercepts]
-
-
-def _relu(a):
-    np.maximum(a, 0, out=a)
-
-
-def _softmax(a):
-    a -= a.max(axis=-1, keepdims=True)
-    np.exp(a, out=a)
-    a /= a.sum(axis=-1, keepdims=True)
-
-
-#: In-place activations, for prediction and diagnostics (training uses the
-#: fused kernels of :mod:`skinit._kernels`).
-ACTIVATIONS = {
-    "identity": lambda a: None,
-    "exp": lambda a: np.exp(a, out=a),
-    "tanh": lambda a: np.tanh(a, out=a),
-    "logistic": lambda a: expit(a, out=a),
-    "relu": _relu,
-    "softmax": _softmax,
-}
 
 
 def _product(a, b, out):

@@ -39,14 +39,39 @@ OUTPUT_CODES = {
 # -- numpy: scikit-learn's own arithmetic, operation by operation -------------
 
 
+def _relu(a):
+    np.maximum(a, 0, out=a)
+
+
+def _softmax(a):
+    a -= a.max(axis=-1, keepdims=True)
+    np.exp(a, out=a)
+    a /= a.sum(axis=-1, keepdims=True)
+
+
+#: In-place activations by name, as scikit-learn computes them: the numpy
+#: kernels, prediction and the diagnostics use them.
+ACTIVATIONS = {
+    "identity": lambda a: None,
+    "exp": lambda a: np.exp(a, out=a),
+    "tanh": lambda a: np.tanh(a, out=a),
+    "logistic": lambda a: expit(a, out=a),
+    "relu": _relu,
+    "softmax": _softmax,
+}
+_HIDDEN_BY_CODE = [
+    ACTIVATIONS[name]
+    for name, _ in sorted(ACTIVATION_CODES.items(), key=lambda i: i[1])
+]
+_OUTPUT_BY_CODE = [
+    ACTIVATIONS[name]
+    for (name, _), _ in sorted(OUTPUT_CODES.items(), key=lambda i: i[1])
+]
+
+
 def _np_bias_activation(a, b, activation):
     a += b[:, np.newaxis, :]
-    if activation == 1:
-        np.maximum(a, 0, out=a)
-    elif activation == 2:
-        np.tanh(a, out=a)
-    elif activation == 3:
-        expit(a, out=a)
+    _HIDDEN_BY_CODE[activation](a)
 
 
 def _np_hidden_backward(delta, a, activation, bias_grad):
@@ -70,14 +95,7 @@ def _sample_mean(values, sample_weight):
 
 def _np_output_activation(z, b, output):
     z += b[:, np.newaxis, :]
-    if output == 0:
-        z -= z.max(axis=2, keepdims=True)
-        np.exp(z, out=z)
-        z /= z.sum(axis=2, keepdims=True)
-    elif output == 1:
-        expit(z, out=z)
-    elif output == 3:
-        np.exp(z, out=z)
+    _OUTPUT_BY_CODE[output](z)
 
 
 def _np_output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
@@ -508,10 +526,7 @@ def _compile():
             add_bias_relu(a, b)
         else:
             add_bias(a, b)
-            if activation == 2:
-                np.tanh(a, out=a)
-            elif activation == 3:
-                expit(a, out=a)
+            _HIDDEN_BY_CODE[activation](a)  # numpy's vectorized tanh and expit
 
     backward = [identity_backward, relu_backward, tanh_backward, logistic_backward]
 
