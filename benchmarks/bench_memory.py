@@ -7,8 +7,11 @@ values), one group's activations and deltas, a chunk of gathered rows (at
 most 4 MB) and, at the end, the diagnostics' activations on at most 1000
 samples. ``tracemalloc`` (numpy reports its buffers to it) gives the peak of
 allocations during a second ``fit`` (the first loads the compiled kernels),
-beyond the data itself; it is printed with the parameters' size and the peak
-in units of ``K * n_params`` floats.
+beyond the data itself; it is printed with the parameters' size, the peak
+in units of ``K * n_params`` floats and the rest: the peak minus four times
+the parameters (the values trained, the starting values kept for
+``init_coefs_``, two adam moments; the gradient is one group's) and one
+group's activations. The goal is a rest that does not grow with K.
 
 Run::
 
@@ -58,14 +61,15 @@ def main():
     print(environment(), "\n")
     print(
         f"{'case':<36} {'K':>3} {'K x params MB':>13} {'group acts MB':>13} "
-        f"{'peak MB':>8} {'peak / (K x params)':>20}"
+        f"{'peak MB':>8} {'peak / (K x params)':>20} {'rest MB':>8}"
     )
     with one_thread():
         for name, k, n_params, activations, peak in measure():
             params = 8 * k * n_params
             print(
                 f"{name:<36} {k:>3} {params / 1e6:>13.2f} {activations / 1e6:>13.2f} "
-                f"{peak / 1e6:>8.1f} {peak / params:>20.1f}"
+                f"{peak / 1e6:>8.1f} {peak / params:>20.1f} "
+                f"{(peak - 4 * params - activations) / 1e6:>8.1f}"
             )
 
 

@@ -66,11 +66,12 @@ def main(argv=None):
         [[name, *[f"{v:.2f}" for v in curve]] for name, curve in curves.items()],
     )
     mem = _table(
-        ["case", "K", "K x parameters (MB)", "peak (MB)", "peak / (K x parameters)"],
+        ["case", "K", "K x parameters (MB)", "peak (MB)", "peak / (K x parameters)",
+         "rest (MB)"],
         [
             [name, str(k), f"{8 * k * p / 1e6:.2f}", f"{peak / 1e6:.1f}",
-             f"{peak / (8 * k * p):.1f}"]
-            for name, k, p, _, peak in memory
+             f"{peak / (8 * k * p):.1f}", f"{(peak - 32 * k * p - acts) / 1e6:.1f}"]
+            for name, k, p, acts, peak in memory
         ],
     )  # fmt: skip
     ratio_32 = {
@@ -175,10 +176,11 @@ Peak memory allocated during a fit (``tracemalloc``, beyond the data):
 
 A fit holds each network's starting and current parameters and two adam
 moments (4 x K x parameters), one group's gradient, activations and deltas,
-a chunk of gathered rows (at most 4 MB) and, at the end, the diagnostics'
-activations on at most 1000 samples; the batch of fits (``skinit._batch``)
-holds the final parameters once more. For 20000 x 100, ``(256, 128)`` and 10
-restarts: {memory_large:.0f} MB.
+and a part that does not grow with K (the rest: peak minus 4 x K x
+parameters and one group's activations): a chunk of gathered rows (at most
+4 MB), the shuffled row indices and, after training, when the other
+restarts' optimizer states are gone, the diagnostics' activations on a
+sample. For 20000 x 100, ``(256, 128)`` and 10 restarts: {memory_large:.0f} MB.
 """
 
 

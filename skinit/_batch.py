@@ -242,11 +242,15 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
         pause_at,
         wide,
     )
-    for spec in specs:
+    trained = [net for chunk in chunks for net in chunk]
+    for i, spec in enumerate(specs):
         if spec.final is None:
-            spec.final = np.empty_like(spec.theta)
+            rows = [net.theta for net in trained if net.spec == i]
+            spec.final = _one_array(rows)
+            if spec.final is None:
+                spec.final = np.empty_like(spec.theta)
             spec.optimizers = [None] * spec.n_networks
-    for net in (net for chunk in chunks for net in chunk):
+    for net in trained:
         spec = specs[net.spec]
         spec.final[net.restart] = net.theta
         spec.progress[net.restart] = net.progress
@@ -255,6 +259,24 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
         if original is not net.random_state:
             original.set_state(net.random_state.get_state())
     return specs
+
+
+def _one_array(rows):
+    """The array whose rows ``rows`` are, in order, if they are all of one
+    (a batch's own parameters, which need no copy); else None."""
+    base = rows[0].base if rows else None
+    if base is None or base.ndim != 2 or len(base) != len(rows):
+        return None
+    if all(np.shares_memory(row, base[j]) for j, row in enumerate(rows)):
+        # rows of one C-contiguous array in order: each is exactly base[j]
+        first = base.__array_interface__["data"][0]
+        if base.flags.c_contiguous and all(
+            row.__array_interface__["data"][0] == first + j * base.strides[0]
+            and row.shape == base.shape[1:]
+            for j, row in enumerate(rows)
+        ):
+            return base
+    return None
 
 
 def _train_chunk(indices, networks, specs, keys, X, y, sample_weight, pause_at, wide):
@@ -320,16 +342,25 @@ def _train_run(networks, specs, X, y, sample_weight, pause_at, wide):
             net.theta = row
         return
 
-    optimizer = _stack_optimizers(
-        [
-            net.optimizer
-            if net.optimizer is not None
-            else specs[net.spec].estimator._new_optimizer(
-                (1, layout.n_params), theta.dtype
-            )
-            for net in networks
-        ]
-    )
+    if all(net.optimizer is None for net in networks):
+        # one state for the batch: per-network states stacked would be
+        # allocated twice
+        optimizer = est._new_optimizer(
+            theta.shape,
+            theta.dtype,
+            [specs[net.spec].estimator.learning_rate_init for net in networks],
+        )
+    else:
+        optimizer = _stack_optimizers(
+            [
+                net.optimizer
+                if net.optimizer is not None
+                else specs[net.spec].estimator._new_optimizer(
+                    (1, layout.n_params), theta.dtype
+                )
+                for net in networks
+            ]
+        )
     n_samples = X.shape[0]
     plain = all(
         specs[net.spec].rows is None

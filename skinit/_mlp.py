@@ -329,6 +329,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self.best_validation_score_ = p.best_validation_score
             self._no_improvement_count = p.no_improvement_count
             self._optimizer = optimizers[best]()
+            # the other restarts' optimizer states go before the diagnostics
+            spec.optimizers = optimizers = None
         if first_pass:
             self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[best])
             seeds = spec.extra["seeds"]
@@ -617,12 +619,14 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             t=self.t_,
         )
 
-    def _new_optimizer(self, shape, dtype):
+    def _new_optimizer(self, shape, dtype, learning_rate_init=None):
+        if learning_rate_init is None:
+            learning_rate_init = self.learning_rate_init
         if self.solver == "sgd":
             return SGDOptimizer(
                 shape,
                 dtype,
-                self.learning_rate_init,
+                learning_rate_init,
                 self.learning_rate,
                 self.momentum,
                 self.nesterovs_momentum,
@@ -631,7 +635,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         return AdamOptimizer(
             shape,
             dtype,
-            self.learning_rate_init,
+            learning_rate_init,
             self.beta_1,
             self.beta_2,
             self.epsilon,

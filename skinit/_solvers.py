@@ -336,7 +336,7 @@ def fit_stochastic(
         One per network, for its shuffling.
     sample_idx : ndarray of shape (K, n_train), default=None
         Rows of X each network trains on, in the order it last shuffled
-        them; None means all rows, in order.
+        them (shuffled in place); None means all rows, in order.
     score : callable, default=None
         ``score(k, params)``: validation score of network ``k`` with
         parameters ``params`` of shape ``(1, n_params)``, for early stopping.
@@ -385,7 +385,7 @@ def fit_stochastic(
         theta = theta[active]  # a copy: the starting points stay as they were
     if reordered:
         optimizer = optimizer.take(active)
-    if sample_idx is not None:
+    if sample_idx is not None and reordered:
         sample_idx = sample_idx[active]
     wide = wide and isinstance(X, np.ndarray)
     for p in progress:
@@ -478,6 +478,7 @@ def fit_stochastic(
                             None if norms is None else norms[b, group],
                         )
                         b += 1
+                    del X_c, y_c, sw_c  # one chunk in memory, not two
             # scikit-learn's running sum, batch after batch, of each batch's
             # loss times its size: a cumulative sum adds in that order for
             # any number of networks (a sum of one column would go pairwise)

@@ -174,3 +174,43 @@ def test_layout_packs_like_sklearn():
     views, _ = layout.views(row)
     views[1][0, 0, 0] = -1.0  # views write through to the packed array
     assert row[0, 12] == -1.0
+
+
+def test_memory_of_k_networks_grows_by_four_copies_of_their_parameters():
+    # each more network costs its parameters four times (the values trained,
+    # the starting values kept for init_coefs_, two adam moments), its share
+    # of a group's activations and nothing else: a copy of the batch's
+    # parameters or optimizer state made in passing would show here (the
+    # parameters dwarf the data, and no diagnostics, so they set the peak)
+    import tracemalloc
+
+    from skinit import MLPClassifier
+    from skinit._engine import group_size
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(400, 20)
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    hidden = (256, 256)
+    layout = Layout([20, *hidden, 3])
+
+    def peak(n_restarts):
+        est = MLPClassifier(
+            hidden, n_restarts=n_restarts, max_iter=2, tol=0, diagnostics=False
+        )
+        est.fit(X, y)  # loads the compiled kernels once
+        tracemalloc.start()
+        try:
+            est.fit(X, y)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    def activations(n_restarts):
+        group = group_size(layout, 200, 8, n_restarts)
+        return 2 * 8 * group * 200 * sum(layout.layer_units[1:])
+
+    k = 8
+    per_network = 8 * layout.n_params
+    growth = peak(k) - peak(1)
+    allowed = 4 * (k - 1) * per_network + activations(k) - activations(1)
+    assert growth <= allowed + 0.5 * per_network
