@@ -484,17 +484,13 @@ def fit_stochastic(
             # any number of networks (a sum of one column would go pairwise)
             batch_losses *= batch_sizes[:, np.newaxis]
             epoch_loss = np.cumsum(batch_losses, axis=0)[-1]
-            if norms is not None:
-                for j, k in enumerate(active):
-                    progress[k].gradient_sq_norms.append(norms[:, j])
 
             # the epoch's end, as scikit-learn's loop ends it, vectorized over
             # the networks; their histories are written back as they leave
+            losses = epoch_loss / n_train
+            state.record(losses, norms)
             state.n_iter += 1
             state.t += n_train
-            losses = epoch_loss / n_train
-            for curve, value in zip(state.curves, losses.tolist()):
-                curve.append(value)
             # as scikit-learn, training goes on through a non-finite loss: its
             # stopping rules end the run, and only non-finite final
             # parameters are an error (see BaseMultilayerPerceptron._select)
@@ -621,6 +617,7 @@ def _leave(
     only taken (copied) if asked for, by calling ``optimizers[k]()``.
     """
     elapsed = time.perf_counter() - start
+    state.flush()
     if final is None:
         in_order = (
             len(active) == len(progress) and (active == np.arange(len(active))).all()
@@ -681,13 +678,38 @@ class _EpochState:
         self.diverged_at = np.array([p.diverged_at for p in progress])
         self.converged = np.array([p.converged for p in progress])
         self.at_max = np.zeros(len(progress), dtype=bool)
-        self.curves = [p.loss_curve for p in progress]
+        self.progress = list(progress)
+        # each epoch's losses and gradient norms since the last flush
+        self.epoch_losses, self.epoch_norms = [], []
+
+    def record(self, losses, norms):
+        """Keep an epoch's losses, shape (K,), and norms, (n_batches, K, n)."""
+        self.epoch_losses.append(losses)
+        if norms is not None:
+            self.epoch_norms.append(norms)
+
+    def flush(self):
+        """Append the recorded epochs to each network's Progress.
+
+        Recorded as arrays for the whole batch and written when networks
+        leave: a network's curves are not read while it trains.
+        """
+        if self.epoch_losses:
+            losses = np.array(self.epoch_losses)
+            for j, p in enumerate(self.progress):
+                p.loss_curve.extend(losses[:, j].tolist())
+        if self.epoch_norms:
+            norms = np.array(self.epoch_norms)
+            for j, p in enumerate(self.progress):
+                p.gradient_sq_norms.extend(norms[:, :, j])
+        self.epoch_losses, self.epoch_norms = [], []
 
     def take(self, rows):
+        self.flush()
         new = copy.copy(self)
         for name in self._arrays:
             setattr(new, name, getattr(self, name)[rows])
-        new.curves = [self.curves[j] for j in np.flatnonzero(rows)]
+        new.progress = [self.progress[j] for j in np.flatnonzero(rows)]
         return new
 
     def write(self, j, p, settings):
