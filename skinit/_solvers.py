@@ -7,7 +7,6 @@ _stochastic_optimizers.py``), rewritten to work in place on the packed
 per update instead of a list of per-layer temporaries.
 """
 
-import collections
 import copy
 import functools
 import time
@@ -275,6 +274,52 @@ def _groups(labels, size):
     return groups
 
 
+class _Shuffler:
+    """scikit-learn's shuffle of each network's rows, once an epoch, in place.
+
+    scikit-learn shuffles ``arange(n)`` with ``RandomState.shuffle``. A
+    network with a RandomState of its own shuffles its current order in
+    place: the same draws permute it the same way, at a fraction of the cost.
+    Networks given one RandomState object share one permutation an epoch,
+    applied to all their rows in one call.
+    """
+
+    def __init__(self, random_states):
+        index = {}
+        for random_state in random_states:
+            index.setdefault(id(random_state), random_state)
+        position = {key: g for g, key in enumerate(index)}
+        self.generators = list(index.values())
+        #: each network's generator, and whether it shares it
+        self.which = np.array([position[id(r)] for r in random_states], dtype=np.intp)
+        self.shared = np.bincount(self.which)[self.which] > 1
+
+    def __call__(self, sample_idx, active):
+        """Shuffle ``sample_idx[j]``, the rows of network ``active[j]``."""
+        key = active.tobytes()
+        if getattr(self, "_plan_key", None) != key:
+            self._plan_key, self._plan = key, self._planned(active, sample_idx.shape[1])
+        own, rows, used, network_perm, offsets = self._plan
+        for j, g in own:
+            self.generators[g].shuffle(sample_idx[j])
+        if len(rows):
+            n = sample_idx.shape[1]
+            perms = np.array([self.generators[g].permutation(n) for g in used])
+            # row i becomes rows[i]'s order permuted by its generator's
+            # permutation: one gather from the flattened rows
+            order = perms[network_perm]
+            order += offsets
+            sample_idx[rows] = np.take(sample_idx[rows], order)
+
+    def _planned(self, active, n):
+        which, shared = self.which[active], self.shared[active]
+        own = [(j, which[j]) for j in np.flatnonzero(~shared).tolist()]
+        rows = np.flatnonzero(shared)
+        used, network_perm = np.unique(which[rows], return_inverse=True)
+        offsets = n * np.arange(len(rows))[:, np.newaxis]
+        return own, rows, used.tolist(), network_perm, offsets
+
+
 def _share_labels(random_states, sample_idx, shuffle):
     """Label of each network: equal for networks that see the same batches.
 
@@ -375,7 +420,7 @@ def fit_stochastic(
         sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
     n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
     labels = _share_labels(random_states, sample_idx, s.shuffle)
-    shares = collections.Counter(id(random_state) for random_state in random_states)
+    shuffle = _Shuffler(random_states)
     # networks that see the same batches are adjacent; ``active`` maps
     # positions in the batch to the networks' indices
     active = np.argsort(labels, kind="stable")
@@ -431,19 +476,7 @@ def fit_stochastic(
                 for j, k in enumerate(active):
                     monitor.begin(k, theta[j])
             if s.shuffle:
-                # scikit-learn's shuffle: arange, then RandomState.shuffle; one
-                # draw per RandomState, shared by its networks. A network with a
-                # RandomState of its own shuffles its rows in place: the same
-                # draws permute them the same way, at a fraction of the cost
-                perms = {}
-                for j, k in enumerate(active.tolist()):
-                    random_state = random_states[k]
-                    if shares[id(random_state)] == 1:
-                        random_state.shuffle(sample_idx[j])
-                        continue
-                    if id(random_state) not in perms:
-                        perms[id(random_state)] = random_state.permutation(n_train)
-                    sample_idx[j] = sample_idx[j][perms[id(random_state)]]
+                shuffle(sample_idx, active)
             # each network's loss and gradient norms at every batch of the epoch
             batch_losses = np.empty((len(batch_sizes), len(active)))
             norms = (
