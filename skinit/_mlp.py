@@ -533,13 +533,13 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         parameters each would end with if it stopped now.
         """
         current = spec.current()
-        criteria = self._restart_criteria(
-            spec.layout, current, spec.progress, spec.extra["selection"]
-        )
         halving = spec.halving
+        criteria = self._restart_criteria(
+            spec.layout, current, spec.progress, spec.extra["selection"], halving
+        )
         epoch = halving.next_end
         _, rank = rank_restarts(*criteria, n_rounds=halving.n_rounds)
-        kept, dropped = halving.end_round(rank)
+        kept, dropped = halving.end_round(rank, criteria[1])
         for r in dropped:
             p = spec.progress[r]
             if p.paused:
@@ -561,12 +561,14 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 "architecture."
             )
 
-    def _restart_criteria(self, layout, params, progress, selection):
+    def _restart_criteria(self, layout, params, progress, selection, halving=None):
         """What restarts are ranked by: ``losses, scores, diverged, unusable``.
 
         ``scores`` are ``restart_scoring``'s on the held-out ``selection``
         (None without it); ``unusable`` restarts have non-finite ``params``,
         and a restart diverged when its parameters or loss are not finite.
+        With ``halving``, only the restarts still in play are scored: the
+        others' scores are the ones they were dropped with.
         """
         losses = np.array([p.loss for p in progress])
         unusable = ~np.isfinite(params).all(axis=1)
@@ -575,7 +577,11 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         if selection is not None:
             scorer = check_scoring(self, scoring=self.restart_scoring)
             scores = np.full(len(progress), np.nan)
-            for k in np.flatnonzero(~diverged):
+            playing = ~diverged
+            if halving is not None:
+                playing &= halving.dropped_at == 0
+                scores[halving.dropped_at > 0] = halving.scores[halving.dropped_at > 0]
+            for k in np.flatnonzero(playing):
                 scores[k] = self._restart_score(scorer, params[k], layout, selection)
         return losses, scores, diverged, unusable
 
@@ -598,7 +604,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             )
         # a restart that diverged is never selected over one that did not, and
         # with restart_halving, one dropped over one that went on
-        criteria = self._restart_criteria(layout, final, progress, selection)
+        criteria = self._restart_criteria(layout, final, progress, selection, halving)
         losses, scores, diverged, _ = criteria
         trained = scores[~diverged] if scores is not None else []
         if len(trained) and np.isnan(trained).all():

@@ -132,6 +132,9 @@ class RestartHalving:
         if none did.
     n_rounds : ndarray of int
         For each restart, the rounds it took part in.
+    scores : ndarray of float
+        For each dropped restart, its ``restart_scoring`` score when it was
+        dropped (NaN without ``restart_scoring``).
     """
 
     def __init__(self, n_restarts, factor, min_epochs, max_iter):
@@ -141,6 +144,7 @@ class RestartHalving:
         )[0]
         self.dropped_at = np.zeros(n_restarts, dtype=int)
         self.n_rounds = np.ones(n_restarts, dtype=int)
+        self.scores = np.full(n_restarts, np.nan)
 
     @property
     def next_end(self):
@@ -148,10 +152,11 @@ class RestartHalving:
         round_ = self.n_rounds.max() - 1
         return self.ends[round_] if round_ < len(self.ends) - 1 else None
 
-    def end_round(self, rank):
+    def end_round(self, rank, scores=None):
         """Keep the best restarts in play by ``rank``; drop the others.
 
-        Returns the restarts kept and those dropped.
+        ``scores``: the restarts' ``restart_scoring`` scores, if any, kept
+        for those dropped. Returns the restarts kept and those dropped.
         """
         epoch = self.next_end
         playing = np.flatnonzero(self.n_rounds == self.n_rounds.max())
@@ -160,4 +165,6 @@ class RestartHalving:
         kept, dropped = np.sort(best_first[:n_kept]), np.sort(best_first[n_kept:])
         self.n_rounds[kept] += 1
         self.dropped_at[dropped] = epoch
+        if scores is not None:
+            self.scores[dropped] = scores[dropped]
         return kept, dropped
