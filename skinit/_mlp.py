@@ -936,7 +936,8 @@ _PARAMETERS_DOC = """
         Number of networks trained from different random starts; the best
         one is kept (see ``restart_scoring``). Restart 0 is the fit with
         ``n_restarts=1``, so more restarts never select a worse model by the
-        criterion; restart ``k`` is the fit with
+        criterion (unless ``restart_halving`` stops restart 0 before the
+        end); restart ``k`` is the fit with
         ``random_state=restart_seeds_[k]`` (with ``restart_scoring``, on the
         rows that the split shared by all restarts leaves for training). The
         sgd and adam restarts train
@@ -956,6 +957,41 @@ _PARAMETERS_DOC = """
         is then only recorded. A scorer that cannot score the task, or
         returns NaN, on the held-out rows before training is refused before
         any training; restarts it scores NaN after training rank last.
+
+    restart_halving : float > 1 or None, default=None
+        Successive halving of the restarts, epochs being the resource (as
+        ``factor`` in :class:`~sklearn.model_selection.HalvingGridSearchCV`).
+        None trains every restart to the end. A number trains them in
+        rounds: at the end of each round but the last, only the best
+        ``ceil(n / restart_halving)`` of the ``n`` restarts still in play go
+        on, ranked as the final selection ranks them (training loss, or
+        ``restart_scoring``'s score on the shared held-out split; a restart
+        that converged or stopped early is ranked with its final values);
+        the others stop where they are (with early stopping, at their best
+        validated state). As ``HalvingGridSearchCV`` plans it, there are as
+        many rounds as leave at most ``restart_halving`` restarts for the
+        last one, as far as ``restart_min_epochs`` and ``max_iter`` allow;
+        round ``i`` ends at ``restart_min_epochs * restart_halving ** i``
+        epochs, the last one at ``max_iter``. 16 restarts and
+        ``restart_halving=2`` with ``max_iter=200``: rounds of 16, 8, 4, 2
+        and 1 restarts end at 12, 24, 48, 96 and 200 epochs, 584 epochs in
+        all instead of 3200. A restart stopped early may have ended better
+        than the selected one: halving trades that risk for time. The
+        selected restart is one that played every round, and its training never depended on the others: it is still
+        the fit with ``random_state=restart_seeds_[k]``. Needs the sgd or
+        adam solver. Only ``fit`` halves, and only the restarts it draws:
+        with ``n_restarts=1`` it changes nothing, and ``warm_start`` and
+        ``partial_fit`` continue the selected model alone. In
+        ``MLPClassifierCV`` and ``MLPRegressorCV``, every cell (candidate
+        on a fold) and the refit halve their own restarts, as the plain
+        estimator's fit would.
+
+    restart_min_epochs : int or "exhaust", default="exhaust"
+        With ``restart_halving``, the epochs of the first round. "exhaust"
+        (``min_resources="exhaust"`` of ``HalvingGridSearchCV``) chooses
+        ``max_iter // restart_halving ** (n_rounds - 1)``: the budget grows
+        by ``restart_halving`` from round to round and the last round's
+        restarts get ``max_iter`` epochs.
 
     n_jobs : int, default=None
         Number of workers the restarts are spread over, in contiguous chunks
@@ -1040,9 +1076,14 @@ _ATTRIBUTES_DOC = """
         ``loss`` (final training loss), ``validation_score`` (NaN without
         ``restart_scoring``), ``n_iter``, ``converged``, ``diverged``
         (non-finite loss; never selected), ``fit_time`` (seconds until it
-        left the batch), ``rank`` (1 for the selected restart),
-        ``loss_curve`` and, with ``diagnostics``, ``n_distinct_units`` (per
-        hidden layer, at the end). Set by the fit that drew the restarts.
+        left the batch), ``rank`` (1 for the selected restart; with
+        ``restart_halving``, the restarts that played more rounds rank
+        first), ``dropped_at`` (the epoch of the ``restart_halving``
+        round's end that stopped the restart, 0 if none did),
+        ``n_rounds`` (the rounds it took part in; 1 without
+        ``restart_halving``), ``loss_curve`` and, with ``diagnostics``,
+        ``n_distinct_units`` (per hidden layer, at the end). Set by the fit
+        that drew the restarts.
 
     best_restart_ : int
         Index of the selected restart; the fitted attributes are its.
