@@ -275,17 +275,16 @@ def test_warm_start_and_partial_fit_continue_the_selected_model(iris):
     _assert_same_model(plain, halving)
 
 
+# the networks of the *CV tests' cells
+CELL = dict(
+    hidden_layer_sizes=(5,), n_restarts=4, restart_halving=2, learning_rate_init=0.02
+)
+
+
 def test_cv_halves_the_restarts_of_every_cell(iris):
     X, y = iris
     grid = {"init": ["sklearn", "he_normal"]}
-    params = dict(
-        hidden_layer_sizes=(5,),
-        max_iter=20,
-        n_restarts=4,
-        restart_halving=2,
-        random_state=2,
-        learning_rate_init=0.02,
-    )
+    params = dict(max_iter=20, random_state=2, **CELL)
     search = MLPClassifierCV(param_grid=grid, cv=3, **params).fit(X, y)
     record = search.cv_restart_results_
     for c, init in enumerate(grid["init"]):
@@ -310,12 +309,9 @@ def test_cv_candidate_halving_with_restart_halving(iris):
     # round's candidates end exactly as in the exhaustive search
     X, y = iris
     params = dict(
-        hidden_layer_sizes=(5,),
         max_iter=24,
-        n_restarts=4,
-        restart_halving=2,
         random_state=0,
-        learning_rate_init=0.02,
+        **CELL,
         param_grid={"alpha": [1e-4, 1e-2, 1.0, 10.0]},
         cv=3,
         **NO_STOPPING,
