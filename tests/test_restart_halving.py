@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from joblib import parallel_config
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_iris, make_classification
 from sklearn.metrics import log_loss
@@ -382,3 +383,26 @@ def test_min_epochs_above_max_iter_is_refused(iris):
     ):
         clf.fit(*iris)
     assert not hasattr(clf, "coefs_")
+
+
+def test_n_jobs_never_changes_the_bits(iris):
+    reference = _clf(restart_halving=2, random_state=0).fit(*iris)
+    with parallel_config(backend="threading"):
+        other = _clf(restart_halving=2, random_state=0, n_jobs=3).fit(*iris)
+    _assert_same_model(reference, other)
+    for key in ("dropped_at", "loss", "rank"):
+        assert_array_equal(reference.restart_results_[key], other.restart_results_[key])
+
+
+def test_rank_puts_later_rounds_first_but_never_a_diverged_restart():
+    from skinit._restarts import rank_restarts
+
+    # restart 3 played the most rounds but diverged; 0 and 2 played 2 rounds,
+    # 1 and 4 one round (4 with non-finite parameters)
+    losses = np.array([0.5, 0.1, 0.3, np.nan, 0.2])
+    diverged = np.array([False, False, False, True, True])
+    unusable = np.array([False, False, False, False, True])
+    n_rounds = np.array([2, 1, 2, 3, 1])
+    best, rank = rank_restarts(losses, None, diverged, unusable, n_rounds=n_rounds)
+    assert best == 2
+    assert_array_equal(rank, [2, 3, 1, 4, 5])
