@@ -977,10 +977,11 @@ _PARAMETERS_DOC = """
         and 1 restarts end at 12, 24, 48, 96 and 200 epochs, 584 epochs in
         all instead of 3200. A restart stopped early may have ended better
         than the selected one: halving trades that risk for time. The
-        selected restart is one that played every round, and its training never depended on the others: it is still
-        the fit with ``random_state=restart_seeds_[k]``. Needs the sgd or
-        adam solver. Only ``fit`` halves, and only the restarts it draws:
-        with ``n_restarts=1`` it changes nothing, and ``warm_start`` and
+        selected restart is one that played every round, and its training
+        never depended on the others: it is still the fit with
+        ``random_state=restart_seeds_[k]``. Needs the sgd or adam solver.
+        Only ``fit`` halves, and only the restarts it draws: with
+        ``n_restarts=1`` it changes nothing, and ``warm_start`` and
         ``partial_fit`` continue the selected model alone. In
         ``MLPClassifierCV`` and ``MLPRegressorCV``, every cell (candidate
         on a fold) and the refit halve their own restarts, as the plain
