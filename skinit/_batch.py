@@ -58,6 +58,9 @@ class FitSpec:
         Set by :func:`train`: the parameters each restart ended with (the
         best validated ones with early stopping; the current ones when
         paused).
+    halving : RestartHalving or None
+        With ``restart_halving``, the rounds after which :func:`train` stops
+        the worse restarts (ranked by ``estimator._halve_restarts``).
     """
 
     estimator: object
@@ -73,6 +76,7 @@ class FitSpec:
     incremental: bool = False
     monitor: object = None
     final: np.ndarray | None = None
+    halving: object = None
     # what the estimator's ``_finish`` needs, set by ``_prepare``
     extra: dict = field(default_factory=dict)
 
@@ -88,6 +92,18 @@ class FitSpec:
             spec.train_rows = [rows[r] for r in self.train_rows]
             spec.val_rows = [rows[r] for r in self.val_rows]
         return spec
+
+    def current(self):
+        """The parameters each network would end with if it stopped now.
+
+        With early stopping, a paused network's are its best validated ones.
+        """
+        params = self.final
+        for r, p in enumerate(self.progress):
+            if p.paused and p.best_params is not None:
+                params = params.copy() if params is self.final else params
+                params[r] = p.best_params[0]
+        return params
 
     def network_rows(self, r, n_samples, progress):
         """The rows restart ``r`` trains on, in its current order."""
@@ -169,6 +185,10 @@ def _run_key(spec, n_samples):
 def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False):
     """Train the networks of every spec together, as one batch.
 
+    The restarts of a spec with ``halving`` train in rounds: at each
+    round's end, every such spec's estimator stops its worse restarts
+    (``_halve_restarts``), and the others go on together.
+
     Parameters
     ----------
     specs : list of FitSpec
@@ -189,6 +209,22 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
         Let networks that see the same batches share one first-layer
         product (agrees to rounding, not bit for bit).
     """
+    while True:
+        ends = [s.halving.next_end for s in specs if s.halving is not None]
+        stop = min((end for end in ends if end is not None), default=None)
+        if stop is None or (pause_at is not None and pause_at < stop):
+            stop = pause_at
+        _train(specs, X, y, sample_weight, n_jobs, stop, wide)
+        for spec in specs:
+            halving = spec.halving
+            if stop is not None and halving is not None and halving.next_end == stop:
+                spec.estimator._halve_restarts(spec)
+        if stop == pause_at:
+            return specs
+
+
+def _train(specs, X, y, sample_weight, n_jobs, pause_at, wide):
+    """:func:`train` up to ``pause_at`` epochs."""
     n_samples = X.shape[0]
     keys = [_run_key(spec, n_samples) for spec in specs]
     # networks of one run are adjacent, in spec and restart order
@@ -199,8 +235,11 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
         resume = spec.final is not None
         optimizers = spec.optimizers or [None] * spec.n_networks
         for r in range(spec.n_networks):
-            if resume and not spec.progress[r].paused:
+            p = spec.progress[r]
+            if resume and not p.paused:
                 continue  # it has ended
+            if resume and pause_at is not None and p.n_iter >= pause_at:
+                continue  # a round of no epochs
             networks.append(
                 _Network(
                     i,
@@ -258,7 +297,6 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
         original = spec.random_states[net.restart]
         if original is not net.random_state:
             original.set_state(net.random_state.get_state())
-    return specs
 
 
 def _one_array(rows):

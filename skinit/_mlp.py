@@ -30,7 +30,7 @@ from ._diagnostics import (
 )
 from ._engine import Layout, Objective
 from ._init import initialize
-from ._restarts import rank_restarts, restart_random_states
+from ._restarts import RestartHalving, rank_restarts, restart_random_states
 from ._solvers import AdamOptimizer, Progress, SGDOptimizer
 from .initializers import NAMES, Initializer
 from .utils._sklearn import (
@@ -120,6 +120,11 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "n_restarts": [Count(1)],
         "restart_scoring": [None, StrOptions(set(get_scorer_names())), callable],
+        "restart_halving": [None, Interval(Real, 1, None, closed="neither")],
+        "restart_min_epochs": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"exhaust"}),
+        ],
         "n_jobs": [None, Integral],
         "diagnostics": ["boolean"],
         "init": [StrOptions(set(NAMES)), Initializer, callable, list],
@@ -217,6 +222,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         candidates).
         """
         hidden_layer_sizes = self._hidden_layer_sizes()
+        halving = self._restart_halving()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -288,6 +294,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             batch_size=self._batch_size(X.shape[0]),
             incremental=incremental,
             extra=dict(first_pass=first_pass, seeds=seeds, selection=selection),
+            halving=halving if first_pass and not incremental else None,
         )
         if incremental and hasattr(self, "_optimizer"):
             spec.optimizers = [self._optimizer]
@@ -309,7 +316,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         layout, theta, final = spec.layout, spec.theta, spec.final
         progress, optimizers = spec.progress, spec.optimizers
         first_pass = spec.extra["first_pass"]
-        best, results = self._select(layout, final, progress, spec.extra["selection"])
+        best, results = self._select(
+            layout, final, progress, spec.extra["selection"], spec.halving
+        )
         if self.diagnostics:
             ended = [symmetry(*layout.unpack(row)) for row in final]
             distinct = np.empty(len(final), dtype=object)
@@ -502,6 +511,48 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 f"training, it returned {score!r}."
             )
 
+    def _restart_halving(self):
+        """The rounds of ``restart_halving`` for ``n_restarts``, or None."""
+        if self.restart_halving is None:
+            return None
+        if self.solver == "lbfgs":
+            raise ValueError(
+                f"restart_halving={self.restart_halving!r} drops the worse restarts "
+                "after rounds of epochs: it needs solver='sgd' or 'adam', not "
+                "solver='lbfgs'. Use restart_halving=None with lbfgs."
+            )
+        return RestartHalving(
+            self.n_restarts,
+            self.restart_halving,
+            self.restart_min_epochs,
+            self.max_iter,
+        )
+
+    def _halve_restarts(self, spec):
+        """End a round of ``restart_halving``: the worse restarts stop.
+
+        They are ranked as :meth:`_select` ranks them at the end, on the
+        parameters each would end with if it stopped now.
+        """
+        current = spec.current()
+        halving = spec.halving
+        criteria = self._restart_criteria(
+            spec.layout, current, spec.progress, spec.extra["selection"], halving
+        )
+        epoch = halving.next_end
+        _, rank = rank_restarts(*criteria, n_rounds=halving.n_rounds)
+        kept, dropped = halving.end_round(rank, criteria[1])
+        for r in dropped:
+            p = spec.progress[r]
+            if p.paused:
+                spec.final[r] = current[r]
+                p.paused, p.sample_order = False, None
+        if self.verbose:
+            print(
+                f"Restart halving at epoch {epoch}: restarts {kept.tolist()} go on, "
+                f"restarts {dropped.tolist()} stop"
+            )
+
     def _check_architecture(self, layout):
         shapes = [c.shape for c in self.coefs_]
         if shapes != layout.coef_shapes:
@@ -512,11 +563,33 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 "architecture."
             )
 
-    def _select(self, layout, final, progress, selection):
-        """Index of the best restart, and what ``restart_results_`` shows."""
+    def _restart_criteria(self, layout, params, progress, selection, halving=None):
+        """What restarts are ranked by: ``losses, scores, diverged, unusable``.
+
+        ``scores`` are ``restart_scoring``'s on the held-out ``selection``
+        (None without it); ``unusable`` restarts have non-finite ``params``,
+        and a restart diverged when its parameters or loss are not finite.
+        With ``halving``, only the restarts still in play are scored: the
+        others' scores are the ones they were dropped with.
+        """
         losses = np.array([p.loss for p in progress])
-        finite = np.isfinite(final).all(axis=1)
-        if not finite.any():
+        unusable = ~np.isfinite(params).all(axis=1)
+        diverged = unusable | ~np.isfinite(losses)
+        scores = None
+        if selection is not None:
+            scorer = check_scoring(self, scoring=self.restart_scoring)
+            scores = np.full(len(progress), np.nan)
+            playing = ~diverged
+            if halving is not None:
+                playing &= halving.dropped_at == 0
+                scores[halving.dropped_at > 0] = halving.scores[halving.dropped_at > 0]
+            for k in np.flatnonzero(playing):
+                scores[k] = self._restart_score(scorer, params[k], layout, selection)
+        return losses, scores, diverged, unusable
+
+    def _select(self, layout, final, progress, selection, halving=None):
+        """Index of the best restart, and what ``restart_results_`` shows."""
+        if not np.isfinite(final).all(axis=1).any():
             at = [p.diverged_at for p in progress]
             what = (
                 f"the loss first became non-finite at iteration {at[0]}"
@@ -531,22 +604,19 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 "scale the input data (for example with StandardScaler) or lower "
                 f"learning_rate_init (={self.learning_rate_init})."
             )
-        # a restart diverged when its final parameters or loss are not finite;
-        # it is never selected over one that did not
-        diverged = ~finite | ~np.isfinite(losses)
-        scores = None
-        if selection is not None:
-            scorer = check_scoring(self, scoring=self.restart_scoring)
-            scores = np.full(len(progress), np.nan)
-            for k in np.flatnonzero(~diverged):
-                scores[k] = self._restart_score(scorer, final[k], layout, selection)
-            if (~diverged).any() and np.isnan(scores[~diverged]).all():
-                raise ValueError(
-                    f"restart_scoring={self.restart_scoring!r} returned NaN for "
-                    "every trained restart on the held-out rows: no restart can "
-                    "be selected."
-                )
-        best, rank = rank_restarts(losses, scores, diverged, ~finite)
+        # a restart that diverged is never selected over one that did not, and
+        # with restart_halving, one dropped over one that went on
+        criteria = self._restart_criteria(layout, final, progress, selection, halving)
+        losses, scores, diverged, _ = criteria
+        trained = scores[~diverged] if scores is not None else []
+        if len(trained) and np.isnan(trained).all():
+            raise ValueError(
+                f"restart_scoring={self.restart_scoring!r} returned NaN for "
+                "every trained restart on the held-out rows: no restart can "
+                "be selected."
+            )
+        n_rounds = None if halving is None else halving.n_rounds
+        best, rank = rank_restarts(*criteria, n_rounds=n_rounds)
         loss_curves = np.empty(len(progress), dtype=object)
         loss_curves[:] = [p.loss_curve for p in progress]
         return best, {
@@ -559,6 +629,16 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             "diverged": diverged,
             "fit_time": np.array([p.fit_time for p in progress]),
             "rank": rank,
+            "dropped_at": (
+                np.zeros(len(progress), dtype=int)
+                if halving is None
+                else halving.dropped_at.copy()
+            ),
+            "n_rounds": (
+                np.ones(len(progress), dtype=int)
+                if halving is None
+                else halving.n_rounds.copy()
+            ),
             "loss_curve": loss_curves,
         }
 
@@ -860,7 +940,8 @@ _PARAMETERS_DOC = """
         Number of networks trained from different random starts; the best
         one is kept (see ``restart_scoring``). Restart 0 is the fit with
         ``n_restarts=1``, so more restarts never select a worse model by the
-        criterion; restart ``k`` is the fit with
+        criterion (unless ``restart_halving`` stops restart 0 before the
+        end); restart ``k`` is the fit with
         ``random_state=restart_seeds_[k]`` (with ``restart_scoring``, on the
         rows that the split shared by all restarts leaves for training). The
         sgd and adam restarts train
@@ -880,6 +961,42 @@ _PARAMETERS_DOC = """
         is then only recorded. A scorer that cannot score the task, or
         returns NaN, on the held-out rows before training is refused before
         any training; restarts it scores NaN after training rank last.
+
+    restart_halving : float > 1 or None, default=None
+        Successive halving of the restarts, epochs being the resource (as
+        ``factor`` in :class:`~sklearn.model_selection.HalvingGridSearchCV`).
+        None trains every restart to the end. A number trains them in
+        rounds: at the end of each round but the last, only the best
+        ``ceil(n / restart_halving)`` of the ``n`` restarts still in play go
+        on, ranked as the final selection ranks them (training loss, or
+        ``restart_scoring``'s score on the shared held-out split; a restart
+        that converged or stopped early is ranked with its final values);
+        the others stop where they are (with early stopping, at their best
+        validated state). As ``HalvingGridSearchCV`` plans it, there are as
+        many rounds as leave at most ``restart_halving`` restarts for the
+        last one, as far as ``restart_min_epochs`` and ``max_iter`` allow;
+        round ``i`` ends at ``restart_min_epochs * restart_halving ** i``
+        epochs, the last one at ``max_iter``. 16 restarts and
+        ``restart_halving=2`` with ``max_iter=200``: rounds of 16, 8, 4, 2
+        and 1 restarts end at 12, 24, 48, 96 and 200 epochs, 584 epochs in
+        all instead of 3200. A restart stopped early may have ended better
+        than the selected one: halving trades that risk for time. The
+        selected restart is one that played every round, and its training
+        never depended on the others: it is still the fit with
+        ``random_state=restart_seeds_[k]``. Needs the sgd or adam solver.
+        Only ``fit`` halves, and only the restarts it draws: with
+        ``n_restarts=1`` it changes nothing, and ``warm_start`` and
+        ``partial_fit`` continue the selected model alone. In
+        ``MLPClassifierCV`` and ``MLPRegressorCV``, every cell (candidate
+        on a fold) and the refit halve their own restarts, as the plain
+        estimator's fit would.
+
+    restart_min_epochs : int or "exhaust", default="exhaust"
+        With ``restart_halving``, the epochs of the first round. "exhaust"
+        (``min_resources="exhaust"`` of ``HalvingGridSearchCV``) chooses
+        ``max_iter // restart_halving ** (n_rounds - 1)``: the budget grows
+        by ``restart_halving`` from round to round and the last round's
+        restarts get ``max_iter`` epochs.
 
     n_jobs : int, default=None
         Number of workers the restarts are spread over, in contiguous chunks
@@ -964,9 +1081,14 @@ _ATTRIBUTES_DOC = """
         ``loss`` (final training loss), ``validation_score`` (NaN without
         ``restart_scoring``), ``n_iter``, ``converged``, ``diverged``
         (non-finite loss; never selected), ``fit_time`` (seconds until it
-        left the batch), ``rank`` (1 for the selected restart),
-        ``loss_curve`` and, with ``diagnostics``, ``n_distinct_units`` (per
-        hidden layer, at the end). Set by the fit that drew the restarts.
+        left the batch), ``rank`` (1 for the selected restart; with
+        ``restart_halving``, the restarts that played more rounds rank
+        first), ``dropped_at`` (the epoch of the ``restart_halving``
+        round's end that stopped the restart, 0 if none did),
+        ``n_rounds`` (the rounds it took part in; 1 without
+        ``restart_halving``), ``loss_curve`` and, with ``diagnostics``,
+        ``n_distinct_units`` (per hidden layer, at the end). Set by the fit
+        that drew the restarts.
 
     best_restart_ : int
         Index of the selected restart; the fitted attributes are its.
@@ -1129,6 +1251,8 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         bias_init="auto",
         n_restarts=1,
         restart_scoring=None,
+        restart_halving=None,
+        restart_min_epochs="exhaust",
         n_jobs=None,
         diagnostics=True,
     ):
@@ -1367,6 +1491,8 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         bias_init="auto",
         n_restarts=1,
         restart_scoring=None,
+        restart_halving=None,
+        restart_min_epochs="exhaust",
         n_jobs=None,
         diagnostics=True,
     ):

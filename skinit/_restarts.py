@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Seeds of the restarts, their spread over workers, and the choice of the best."""
 
+import math
 from numbers import Integral
 
 import numpy as np
@@ -52,13 +53,14 @@ def run_chunks(func, n_items, n_jobs, *args):
     return Parallel(n_jobs=n_jobs)(delayed(func)(rows, *args) for rows in chunks)
 
 
-def rank_restarts(losses, scores, diverged, unusable=None):
+def rank_restarts(losses, scores, diverged, unusable=None, n_rounds=None):
     """Rank 1 for the best restart; the lowest index wins ties.
 
     Restarts are compared by validation score (higher is better) when
-    ``scores`` is given, else by final training loss. Diverged restarts (and
-    NaN criteria) rank after the others, and ``unusable`` ones (non-finite
-    parameters) last of all.
+    ``scores`` is given, else by final training loss; with ``n_rounds`` (the
+    rounds of ``restart_halving`` each took part in), those that went on
+    longer rank first. Diverged restarts (and NaN criteria) rank after the
+    others, and ``unusable`` ones (non-finite parameters) last of all.
 
     Returns
     -------
@@ -66,10 +68,103 @@ def rank_restarts(losses, scores, diverged, unusable=None):
     rank : ndarray of int
     """
     key = np.asarray(losses, dtype=float) if scores is None else -np.asarray(scores)
-    key = np.where(diverged | np.isnan(key), np.inf, key)
-    if unusable is None:
-        unusable = np.zeros(len(key), dtype=bool)
-    order = np.lexsort((key, unusable))
+    bad = diverged | np.isnan(key)
+    key = np.where(bad, np.inf, key)
+    zeros = np.zeros(len(key), dtype=int)
+    unusable = zeros if unusable is None else unusable
+    dropped = zeros if n_rounds is None else -np.asarray(n_rounds)
+    order = np.lexsort((key, dropped, bad, unusable))
     rank = np.empty(len(key), dtype=int)
     rank[order] = np.arange(1, len(key) + 1)
     return int(order[0]), rank
+
+
+def count_rounds(start, factor, limit):
+    """How many of ``start, start * factor, ...`` are at most ``limit``."""
+    n, value = 1, start * factor
+    while value <= limit:
+        n, value = n + 1, value * factor
+    return n
+
+
+def halving_schedule(n_candidates, factor, min_epochs, max_iter, name):
+    """The epochs at which the rounds of successive halving end.
+
+    As ``HalvingGridSearchCV`` plans them, epochs being the resource: as many
+    rounds as leave at most ``factor`` candidates for the last one
+    (``n_required``), as far as the epochs allow (``n_possible``); round
+    ``i`` ends at ``min_epochs * factor ** i`` epochs, the last one at
+    ``max_iter``. ``min_epochs="exhaust"`` is ``max_iter // factor **
+    (n_required - 1)``: the last round then ends where the geometric budget
+    reaches ``max_iter``. ``name`` is the parameter that set ``min_epochs``,
+    for the error.
+
+    Returns
+    -------
+    ends : list of int
+        The epoch at which each round ends, the last one ``max_iter``.
+    n_required, n_possible : int
+    min_epochs : int
+    """
+    n_required = count_rounds(1, factor, n_candidates)
+    if min_epochs == "exhaust":
+        min_epochs = max(1, int(max_iter // factor ** (n_required - 1)))
+    if min_epochs > max_iter:
+        raise ValueError(f"{name}={min_epochs} is greater than max_iter={max_iter}.")
+    n_possible = count_rounds(min_epochs, factor, max_iter)
+    n_rounds = min(n_required, n_possible)
+    ends = [min(max_iter, int(factor**i * min_epochs)) for i in range(n_rounds - 1)]
+    return [*ends, max_iter], n_required, n_possible, min_epochs
+
+
+class RestartHalving:
+    """Successive halving of the restarts of one fit (``restart_halving``).
+
+    After each round but the last, the best ``ceil(n / factor)`` of the ``n``
+    restarts still in play go on; the others stop where they are.
+
+    Attributes
+    ----------
+    ends : list of int
+        The epochs at which the rounds end, the last one ``max_iter``.
+    dropped_at : ndarray of int
+        For each restart, the epoch of the round's end that dropped it, 0
+        if none did.
+    n_rounds : ndarray of int
+        For each restart, the rounds it took part in.
+    scores : ndarray of float
+        For each dropped restart, its ``restart_scoring`` score when it was
+        dropped (NaN without ``restart_scoring``).
+    """
+
+    def __init__(self, n_restarts, factor, min_epochs, max_iter):
+        self.factor = factor
+        self.ends = halving_schedule(
+            n_restarts, factor, min_epochs, max_iter, "restart_min_epochs"
+        )[0]
+        self.dropped_at = np.zeros(n_restarts, dtype=int)
+        self.n_rounds = np.ones(n_restarts, dtype=int)
+        self.scores = np.full(n_restarts, np.nan)
+
+    @property
+    def next_end(self):
+        """The epoch at which the current round ends, None in the last round."""
+        round_ = self.n_rounds.max() - 1
+        return self.ends[round_] if round_ < len(self.ends) - 1 else None
+
+    def end_round(self, rank, scores=None):
+        """Keep the best restarts in play by ``rank``; drop the others.
+
+        ``scores``: the restarts' ``restart_scoring`` scores, if any, kept
+        for those dropped. Returns the restarts kept and those dropped.
+        """
+        epoch = self.next_end
+        playing = np.flatnonzero(self.n_rounds == self.n_rounds.max())
+        n_kept = math.ceil(len(playing) / self.factor)
+        best_first = playing[np.argsort(rank[playing], kind="stable")]
+        kept, dropped = np.sort(best_first[:n_kept]), np.sort(best_first[n_kept:])
+        self.n_rounds[kept] += 1
+        self.dropped_at[dropped] = epoch
+        if scores is not None:
+            self.scores[dropped] = scores[dropped]
+        return kept, dropped

@@ -39,6 +39,7 @@ from ._mlp import (
     _arguments,
     _restore_on_error,
 )
+from ._restarts import halving_schedule
 from .utils._sklearn import (
     Interval,
     InvalidParameterError,
@@ -147,8 +148,9 @@ _SEARCH_ATTRIBUTES_DOC = """
         ``(n_candidates, n_splits, n_restarts)``, candidates in the order of
         ``ParameterGrid(param_grid)``: ``seed``, ``loss`` (final training
         loss), ``validation_score`` (``restart_scoring``'s, NaN without it),
-        ``n_iter``, ``converged``, ``diverged``, ``fit_time`` and
-        ``selected`` (the restart its cell kept).
+        ``n_iter``, ``converged``, ``diverged``, ``fit_time``, ``selected``
+        (the restart its cell kept) and, with ``restart_halving``,
+        ``dropped_at`` and ``n_rounds`` (see ``restart_results_``).
 
     n_resources_, n_candidates_ : list of int
         With ``search="halving"``: the epoch budget and the number of
@@ -208,14 +210,6 @@ def _reraise(exc, prefix):
     except Exception:
         new = ValueError(f"{prefix}{type(exc).__name__}: {exc}")
     return new
-
-
-def _count_rounds(start, factor, limit):
-    """How many of ``start, start * factor, ...`` are at most ``limit``."""
-    n, value = 1, start * factor
-    while value <= limit:
-        n, value = n + 1, value * factor
-    return n
 
 
 def _param_columns(candidate_params):
@@ -431,6 +425,7 @@ class _SearchMixin:
                 "search='halving' trains the candidates epoch by epoch: it needs "
                 "solver='sgd' or 'adam', not 'lbfgs'."
             )
+        self._restart_halving()  # refuses what it cannot do, before any work
         candidate_params = self._candidate_params()
         plain = self._plain_estimator()
         random_state = self.random_state
@@ -632,12 +627,9 @@ class _SearchMixin:
             kwargs["sample_weight"] = sample_weight[cell.test]
         view = copy.copy(cell.spec)
         view.monitor = None
-        if not final and self.early_stopping:
-            # a paused network is scored as it would end: its best validated state
-            view.final = view.final.copy()
-            for r, p in enumerate(view.progress):
-                if p.paused and p.best_params is not None:
-                    view.final[r] = p.best_params[0]
+        # a paused network is scored as it would end: with early stopping, its
+        # best validated state
+        view.final = view.current()
         start = time.perf_counter()
         try:
             cell.estimator._finish(view, None, None)
@@ -695,17 +687,10 @@ class _SearchMixin:
         """Successive halving over epochs; survivors go on training."""
         n_candidates = len(candidate_params)
         max_iter = self.max_iter
-        n_required = _count_rounds(1, self.factor, n_candidates)
-        if self.min_epochs == "exhaust":
-            min_epochs = max(1, int(max_iter // self.factor ** (n_required - 1)))
-        else:
-            min_epochs = self.min_epochs
-        if min_epochs > max_iter:
-            raise ValueError(
-                f"min_epochs={min_epochs} is greater than max_iter={max_iter}."
-            )
-        n_possible = _count_rounds(min_epochs, self.factor, max_iter)
-        n_iterations = min(n_required, n_possible)
+        ends, n_required, n_possible, min_epochs = halving_schedule(
+            n_candidates, self.factor, self.min_epochs, max_iter, "min_epochs"
+        )
+        n_iterations = len(ends)
         by_candidate = [[] for _ in range(n_candidates)]
         for cell in cells:
             by_candidate[cell.candidate].append(cell)
@@ -715,9 +700,7 @@ class _SearchMixin:
         self.n_resources_, self.n_candidates_ = [], []
         for itr in range(n_iterations):
             last = itr == n_iterations - 1
-            budget = (
-                max_iter if last else min(max_iter, int(self.factor**itr * min_epochs))
-            )
+            budget = ends[itr]
             self.n_resources_.append(budget)
             self.n_candidates_.append(len(alive))
             if self.verbose:
@@ -848,6 +831,8 @@ class _SearchMixin:
             "diverged": np.zeros(shape, dtype=bool),
             "fit_time": np.zeros(shape),
             "selected": np.zeros(shape, dtype=bool),
+            "dropped_at": np.zeros(shape, dtype=int),
+            "n_rounds": np.ones(shape, dtype=int),
         }
         for cell in cells:
             at = (cell.candidate, cell.fold)
@@ -859,8 +844,19 @@ class _SearchMixin:
                 record["n_iter"][at] = [p.n_iter for p in progress]
                 record["diverged"][at] = [p.diverged_at > 0 for p in progress]
                 record["fit_time"][at] = [p.fit_time for p in progress]
+                if cell.spec.halving is not None:
+                    record["dropped_at"][at] = cell.spec.halving.dropped_at
+                    record["n_rounds"][at] = cell.spec.halving.n_rounds
                 continue
-            for key in ("seed", "loss", "validation_score", "n_iter", "converged"):
+            for key in (
+                "seed",
+                "loss",
+                "validation_score",
+                "n_iter",
+                "converged",
+                "dropped_at",
+                "n_rounds",
+            ):
                 record[key][at] = results[key]
             record["diverged"][at] = results["diverged"]
             record["fit_time"][at] = results["fit_time"]
@@ -989,6 +985,8 @@ class MLPClassifierCV(_SearchMixin, MLPClassifier):
         bias_init="auto",
         n_restarts=1,
         restart_scoring=None,
+        restart_halving=None,
+        restart_min_epochs="exhaust",
         n_jobs=None,
         diagnostics=True,
     ):
@@ -1094,6 +1092,8 @@ class MLPRegressorCV(_SearchMixin, MLPRegressor):
         bias_init="auto",
         n_restarts=1,
         restart_scoring=None,
+        restart_halving=None,
+        restart_min_epochs="exhaust",
         n_jobs=None,
         diagnostics=True,
     ):
