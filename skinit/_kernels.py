@@ -521,6 +521,59 @@ def _compile():
         normalize_rows(z)
         _np_loss_delta(z, y, sample_weight, output, eps, bias_grad, losses)
 
+    @jit
+    def mt19937_refill(key):
+        n, m = 624, 397
+        for i in range(n):
+            # i + 1 and i + m wrap around: the values read are numpy's
+            following = i + 1 if i + 1 < n else 0
+            source = i + m if i + m < n else i + m - n
+            y = (np.int64(key[i]) & 0x80000000) | (
+                np.int64(key[following]) & 0x7FFFFFFF
+            )
+            value = np.int64(key[source]) ^ (y >> 1)
+            if y & 1:
+                value ^= 0x9908B0DF
+            key[i] = value
+
+    @jit
+    def shuffle_rows(rows, keys, positions, generator):
+        """numpy's ``RandomState.shuffle`` of ``rows[j]``, in place, drawing
+        from the MT19937 state ``keys[g], positions[g]``, ``g = generator[j]``
+        (rows with ``g < 0`` are left as they are).
+
+        The same Fisher-Yates swaps and the same draws (numpy's
+        random_interval: masked 32-bit draws until one is in range), so the
+        same bits, but one call for every network's rows.
+        """
+        for j in range(rows.shape[0]):
+            g = generator[j]
+            if g < 0:
+                continue
+            row, key, pos = rows[j], keys[g], positions[g]
+            for i in range(row.shape[0] - 1, 0, -1):
+                mask = i
+                mask |= mask >> 1
+                mask |= mask >> 2
+                mask |= mask >> 4
+                mask |= mask >> 8
+                mask |= mask >> 16
+                while True:
+                    if pos == 624:
+                        mt19937_refill(key)
+                        pos = 0
+                    y = np.int64(key[pos])
+                    pos += 1
+                    y ^= y >> 11
+                    y ^= (y << 7) & 0x9D2C5680
+                    y ^= (y << 15) & 0xEFC60000
+                    y ^= y >> 18
+                    r = y & mask
+                    if r <= i:
+                        break
+                row[i], row[r] = row[r], row[i]
+            positions[g] = pos
+
     def bias_activation(a, b, activation):
         if activation == 1:
             add_bias_relu(a, b)
@@ -563,6 +616,7 @@ def _compile():
         "adam": no_norms(adam),
         "sgd": no_norms(sgd),
         "exact_output_layer": exact_output_layer,
+        "shuffle_rows": shuffle_rows,
     }
 
 

@@ -279,12 +279,17 @@ class _Shuffler:
 
     scikit-learn shuffles ``arange(n)`` with ``RandomState.shuffle``. A
     network with a RandomState of its own shuffles its current order in
-    place: the same draws permute it the same way, at a fraction of the cost.
-    Networks given one RandomState object share one permutation an epoch,
-    applied to all their rows in one call.
+    place: the same draws permute it the same way. Networks given one
+    RandomState object share one permutation an epoch, applied to all their
+    rows in one gather.
+
+    With the compiled kernels and enough epochs ahead (``compiled``), the
+    generators' states are read once into arrays and every row is shuffled
+    in one call an epoch (numpy's draws, bit for bit); :meth:`close` writes
+    the states back to the RandomState objects.
     """
 
-    def __init__(self, random_states):
+    def __init__(self, random_states, compiled):
         index = {}
         for random_state in random_states:
             index.setdefault(id(random_state), random_state)
@@ -293,6 +298,11 @@ class _Shuffler:
         #: each network's generator, and whether it shares it
         self.which = np.array([position[id(r)] for r in random_states], dtype=np.intp)
         self.shared = np.bincount(self.which)[self.which] > 1
+        self.states = None
+        if compiled and kernels.name == "numba":
+            self.states = [g.get_state() for g in self.generators]
+            self.keys = np.array([state[1] for state in self.states])
+            self.positions = np.array([state[2] for state in self.states])
 
     def __call__(self, sample_idx, active):
         """Shuffle ``sample_idx[j]``, the rows of network ``active[j]``."""
@@ -300,11 +310,18 @@ class _Shuffler:
         if getattr(self, "_plan_key", None) != key:
             self._plan_key, self._plan = key, self._planned(active, sample_idx.shape[1])
         own, rows, used, network_perm, offsets = self._plan
-        for j, g in own:
-            self.generators[g].shuffle(sample_idx[j])
+        n = sample_idx.shape[1]
+        if self.states is not None:
+            kernels.shuffle_rows(sample_idx, self.keys, self.positions, own)
+            if len(rows):
+                perms = np.tile(np.arange(n), (len(used), 1))
+                kernels.shuffle_rows(perms, self.keys, self.positions, used)
+        else:
+            for j in np.flatnonzero(own >= 0).tolist():
+                self.generators[own[j]].shuffle(sample_idx[j])
+            if len(rows):
+                perms = np.array([self.generators[g].permutation(n) for g in used])
         if len(rows):
-            n = sample_idx.shape[1]
-            perms = np.array([self.generators[g].permutation(n) for g in used])
             # row i becomes rows[i]'s order permuted by its generator's
             # permutation: one gather from the flattened rows
             order = perms[network_perm]
@@ -313,11 +330,22 @@ class _Shuffler:
 
     def _planned(self, active, n):
         which, shared = self.which[active], self.shared[active]
-        own = [(j, which[j]) for j in np.flatnonzero(~shared).tolist()]
+        own = np.where(shared, -1, which)  # the generator of each own row
         rows = np.flatnonzero(shared)
         used, network_perm = np.unique(which[rows], return_inverse=True)
         offsets = n * np.arange(len(rows))[:, np.newaxis]
-        return own, rows, used.tolist(), network_perm, offsets
+        return own, rows, used, network_perm, offsets
+
+    def close(self):
+        """Write the generators' states back (compiled shuffles only)."""
+        if self.states is None:
+            return
+        for g, (generator, state) in enumerate(zip(self.generators, self.states)):
+            name, _, _, has_gauss, cached_gaussian = state
+            generator.set_state(
+                (name, self.keys[g], int(self.positions[g]), has_gauss, cached_gaussian)
+            )
+        self.states = None
 
 
 def _share_labels(random_states, sample_idx, shuffle):
@@ -420,7 +448,10 @@ def fit_stochastic(
         sample_idx = np.tile(np.arange(X.shape[0]), (n_networks, 1))
     n_train = X.shape[0] if sample_idx is None else sample_idx.shape[1]
     labels = _share_labels(random_states, sample_idx, s.shuffle)
-    shuffle = _Shuffler(random_states)
+    # reading and writing back the generators' states costs about 30
+    # compiled shuffles: worth it for a fit, not for partial_fit's one epoch
+    epochs_ahead = 1 if s.incremental else s.max_iter - min(p.n_iter for p in progress)
+    shuffle = _Shuffler(random_states, compiled=s.shuffle and epochs_ahead >= 30)
     # networks that see the same batches are adjacent; ``active`` maps
     # positions in the batch to the networks' indices
     active = np.argsort(labels, kind="stable")
@@ -607,6 +638,8 @@ def fit_stochastic(
                 workspaces.clear()
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=2)
+    finally:
+        shuffle.close()
     if len(active):
         final = _leave(
             np.ones(len(active), dtype=bool),

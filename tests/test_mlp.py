@@ -409,3 +409,28 @@ def test_lbfgs_stops_on_tol_as_sklearn(digits, tol):
     assert ours.n_iter_ == theirs.n_iter_ < 500
     assert bool(ours.restart_results_["converged"][0])
     assert_allclose(ours.loss_, theirs.loss_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("n_restarts", [1, 3])
+def test_long_shuffled_fit_equals_sklearn(binary, n_restarts):
+    # from 30 epochs on, the engine shuffles every network's rows with its
+    # own copy of the generators' states (one compiled call an epoch); each
+    # restart must still see scikit-learn's batches, epoch after epoch, and
+    # leave its RandomState where scikit-learn's fit leaves it
+    X, y = binary
+    params = dict(
+        hidden_layer_sizes=(8,), solver="sgd", batch_size=32, max_iter=40, tol=0.0
+    )
+    ours = MLPClassifier(n_restarts=n_restarts, random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X, y)
+        seed = ours.restart_seeds_[ours.best_restart_]
+        theirs = neural_network.MLPClassifier(random_state=seed, **params).fit(X, y)
+    assert_same_model(ours, theirs, X)
+    random_state = np.random.RandomState(0)
+    MLPClassifier(random_state=random_state, **params).fit(X, y)
+    reference = np.random.RandomState(0)
+    neural_network.MLPClassifier(random_state=reference, **params).fit(X, y)
+    assert_array_equal(random_state.get_state()[1], reference.get_state()[1])
+    assert random_state.get_state()[2] == reference.get_state()[2]
