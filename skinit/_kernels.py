@@ -391,13 +391,15 @@ def _compile():
                 s = 0.0
                 for j in range(n_out):
                     s += row[j]
+                true_p = 1.0
                 for j in range(n_out):
                     p = row[j] / s
-                    if target[j] != 0.0:  # y is one-hot
-                        product *= min(max(p, eps), 1 - eps)
-                        n_product += 1
+                    # y is one-hot; a select, not a branch the CPU mispredicts
+                    true_p = min(max(p, eps), 1 - eps) if target[j] != 0.0 else true_p
                     row[j] = (p - target[j]) * w
                     total[j] += row[j]
+                product *= true_p
+                n_product += 1
                 if n_product == chunk or i == n_samples - 1:
                     loss -= math.log(product) * w
                     product, n_product = 1.0, 0
