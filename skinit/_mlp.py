@@ -28,7 +28,7 @@ from ._diagnostics import (
     symmetry,
     warn_about,
 )
-from ._engine import Layout, Objective
+from ._engine import Layout, Objective, forward
 from ._init import initialize
 from ._restarts import rank_restarts, restart_random_states
 from ._solvers import AdamOptimizer, Progress, SGDOptimizer
@@ -62,6 +62,43 @@ def _arguments(init_locals):
 
 # set during fit by sklearn.callback, and needed after it for the teardown
 _CALLBACK_STATE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
+# scikit-learn's words, first in skinit's message, for code that catches them
+_NON_FINITE = (
+    "Solver produced non-finite parameter weights. The input data may contain "
+    "large values and need to be preprocessed."
+)
+# the fitted state of restart_ensemble=True, and what ensemble_results_ shows
+# of restart_results_'s entries, for the members
+_ENSEMBLE_ATTRIBUTES = (
+    "ensemble_members_",
+    "ensemble_coefs_",
+    "ensemble_intercepts_",
+    "ensemble_results_",
+    "_ensemble_states",
+)
+_ENSEMBLE_RESULTS = (
+    "loss",
+    "n_iter",
+    "converged",
+    "fit_time",
+    "loss_curve",
+    "n_distinct_units",
+)
+
+
+def _forget_ensemble(estimator):
+    """Delete the ensemble of an earlier fit: the estimator predicts alone."""
+    for name in _ENSEMBLE_ATTRIBUTES:
+        estimator.__dict__.pop(name, None)
+
+
+def _stack(coefs, intercepts, dtype):
+    """Pack stacks of coefs ``(K, fan_in, fan_out)`` and intercepts ``(K, fan_out)``
+    into ``(K, n_params)`` rows, as :meth:`Layout.pack` packs one network."""
+    arrays = [*coefs, *intercepts]
+    return np.concatenate(
+        [np.reshape(a, (len(a), -1)) for a in arrays], axis=1, dtype=dtype
+    )
 
 
 @contextlib.contextmanager
@@ -120,6 +157,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "n_restarts": [Count(1)],
         "restart_scoring": [None, StrOptions(set(get_scorer_names())), callable],
+        "restart_ensemble": ["boolean"],
         "n_jobs": [None, Integral],
         "diagnostics": ["boolean"],
         "init": [StrOptions(set(NAMES)), Initializer, callable, list],
@@ -240,12 +278,16 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             X = X.tocsr()
 
         data = (X, y, sample_weight)
-        selection = seeds = fit_rows = None
+        selection = seeds = fit_rows = members = None
         if first_pass:
             self.n_layers_ = layout.n_layers
             self.out_activation_ = self._out_activation()
             self.t_ = 0
-            n_restarts = 1 if incremental else self.n_restarts
+            # the first partial_fit has no restarts to select from, but an
+            # ensemble keeps them all
+            n_restarts = self.n_restarts
+            if incremental and not self.restart_ensemble:
+                n_restarts = 1
             random_states, seeds, sequence = restart_random_states(
                 self.random_state, n_restarts
             )
@@ -279,18 +321,36 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             self._check_architecture(layout)
             random_states = [check_random_state(self.random_state)]
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+            if self.restart_ensemble:
+                # every member goes on, as the fit with its seed would
+                members = self._continued_members(incremental)
+                random_states = [
+                    check_random_state(
+                        self.random_state if k == 0 else self.restart_seeds_[k]
+                    )
+                    for k in members
+                ]
+                theta = _stack(self.ensemble_coefs_, self.ensemble_intercepts_, X.dtype)
+        # the training state each network goes on from (warm start,
+        # partial_fit): the fitted attributes', or each ensemble member's
+        states = [vars(self)] * len(theta) if members is None else self._ensemble_states
         spec = FitSpec(
             estimator=self,
             layout=layout,
             theta=theta,
             random_states=random_states,
-            progress=[self._progress(row[np.newaxis], first_pass) for row in theta],
+            progress=[
+                self._progress(row[np.newaxis], first_pass, state)
+                for row, state in zip(theta, states)
+            ],
             batch_size=self._batch_size(X.shape[0]),
             incremental=incremental,
-            extra=dict(first_pass=first_pass, seeds=seeds, selection=selection),
+            extra=dict(
+                first_pass=first_pass, seeds=seeds, selection=selection, members=members
+            ),
         )
-        if incremental and hasattr(self, "_optimizer"):
-            spec.optimizers = [self._optimizer]
+        if incremental and not first_pass and "_optimizer" in states[0]:
+            spec.optimizers = [state["_optimizer"] for state in states]
         if self.early_stopping and self.solver != "lbfgs":
             # drawn after the starting points, as scikit-learn draws it, on the
             # classifier's binarized (bool) labels: messages name the classes
@@ -309,6 +369,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         layout, theta, final = spec.layout, spec.theta, spec.final
         progress, optimizers = spec.progress, spec.optimizers
         first_pass = spec.extra["first_pass"]
+        # an earlier fit's members would predict while the restarts are scored
+        _forget_ensemble(self)
         best, results = self._select(layout, final, progress, spec.extra["selection"])
         if self.diagnostics:
             ended = [symmetry(*layout.unpack(row)) for row in final]
@@ -317,18 +379,11 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             results["n_distinct_units"] = distinct
 
         self._warn_convergence(progress)
+        if self.restart_ensemble:
+            best = self._keep_ensemble(spec, best, results)
         self.coefs_, self.intercepts_ = layout.unpack(final[best])
         p = progress[best]
-        self.n_iter_ = p.n_iter
-        self.loss_ = p.loss
-        if self.solver != "lbfgs":
-            self.t_ = p.t
-            self.loss_curve_ = p.loss_curve
-            self.best_loss_ = p.best_loss
-            self.validation_scores_ = p.validation_scores
-            self.best_validation_score_ = p.best_validation_score
-            self._no_improvement_count = p.no_improvement_count
-            self._optimizer = optimizers[best]()
+        vars(self).update(self._training_state(p, optimizers[best]))
         if first_pass:
             self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[best])
             seeds = spec.extra["seeds"]
@@ -342,6 +397,75 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         if not spec.incremental:
             self._end_callbacks(spec.monitor, final, X, y)
         return self
+
+    def _training_state(self, progress, optimizer):
+        """The fitted attributes of a network's training, from its ``Progress``.
+
+        A warm start or ``partial_fit`` goes on from them (see
+        :meth:`_progress`); ``optimizer()`` gives the optimizer's state.
+        """
+        state = {"n_iter_": progress.n_iter, "loss_": progress.loss}
+        if self.solver != "lbfgs":
+            state.update(
+                t_=progress.t,
+                loss_curve_=progress.loss_curve,
+                best_loss_=progress.best_loss,
+                validation_scores_=progress.validation_scores,
+                best_validation_score_=progress.best_validation_score,
+                _no_improvement_count=progress.no_improvement_count,
+                _optimizer=optimizer(),
+            )
+        return state
+
+    def _keep_ensemble(self, spec, best, results):
+        """Set the ensemble's attributes; the index in ``spec`` of the selected restart.
+
+        A first fit's members are its restarts that did not diverge (the
+        selected one alone if all did). A continued fit goes on with the
+        members of the fit before, and every one must end finite, as each
+        member's fit would.
+        """
+        members = spec.extra["members"]
+        if members is None:
+            rows = np.flatnonzero(~results["diverged"])
+            members = rows if len(rows) else np.array([best])
+            rows = members
+        else:
+            rows = np.arange(len(members))
+            diverged = ~np.isfinite(spec.final).all(axis=1)
+            if diverged.any():
+                at = [p.diverged_at for p, out in zip(spec.progress, diverged) if out]
+                raise ValueError(
+                    f"{_NON_FINITE} skinit: the ensemble's members "
+                    f"{members[diverged].tolist()} diverged (the loss first became "
+                    f"non-finite at iterations {at}); scale the input data (for example with StandardScaler) or "
+                    f"lower learning_rate_init (={self.learning_rate_init})."
+                )
+            best = int(np.flatnonzero(members == self.best_restart_)[0])
+        coefs, intercepts = spec.layout._make_views(spec.final[rows])
+        self.ensemble_members_ = members
+        self.ensemble_coefs_ = [c.copy() for c in coefs]
+        self.ensemble_intercepts_ = [b.copy() for b in intercepts]
+        self.ensemble_results_ = {
+            key: results[key][rows] for key in _ENSEMBLE_RESULTS if key in results
+        }
+        self._ensemble_states = [
+            self._training_state(spec.progress[r], spec.optimizers[r]) for r in rows
+        ]
+        return int(best)
+
+    def _continued_members(self, incremental):
+        """The ensemble's members, which a warm start or ``partial_fit`` continues."""
+        if not hasattr(self, "ensemble_members_"):
+            call = "partial_fit" if incremental else "a warm start"
+            raise ValueError(
+                f"restart_ensemble=True: {call} continues every member of the "
+                "ensemble, but the model fitted before kept one restart "
+                "(restart_ensemble=False). Fit it afresh (warm_start=False) to "
+                "train an ensemble, or set restart_ensemble=False to continue the "
+                "selected restart."
+            )
+        return self.ensemble_members_
 
     def _diagnose(self, layout, start, end, ended, progress, X, first_pass):
         """Set the diagnostic attributes of the selected model, and warn.
@@ -472,6 +596,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
 
     def _restart_score(self, scorer, params, layout, selection):
         """The score of one network on the held-out rows."""
+        _forget_ensemble(self)
         self.coefs_, self.intercepts_ = layout.unpack(params)
         X, y, sample_weight = selection
         if sample_weight is None:
@@ -524,8 +649,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             )
             # scikit-learn's words first, for code that catches them
             raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                f"contain large values and need to be preprocessed. skinit: {what}; "
+                f"{_NON_FINITE} skinit: {what}; "
                 "scale the input data (for example with StandardScaler) or lower "
                 f"learning_rate_init (={self.learning_rate_init})."
             )
@@ -588,9 +712,13 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
-    def _progress(self, theta, first_pass):
-        """A fresh training history, or the one of the model being continued."""
-        if first_pass or not hasattr(self, "loss_curve_"):
+    def _progress(self, theta, first_pass, state):
+        """A fresh training history, or the one of the network being continued.
+
+        ``state`` holds the continued network's training attributes (see
+        :meth:`_training_state`).
+        """
+        if first_pass or "loss_curve_" not in state:
             return Progress(
                 best_loss=None if self.early_stopping else np.inf,
                 validation_scores=[] if self.early_stopping else None,
@@ -601,20 +729,20 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 t=self.t_,
             )
         return Progress(
-            loss_curve=list(self.loss_curve_),
-            best_loss=self.best_loss_,
-            no_improvement_count=self._no_improvement_count,
+            loss_curve=list(state["loss_curve_"]),
+            best_loss=state["best_loss_"],
+            no_improvement_count=state["_no_improvement_count"],
             validation_scores=(
                 None
-                if self.validation_scores_ is None
-                else list(self.validation_scores_)
+                if state["validation_scores_"] is None
+                else list(state["validation_scores_"])
             ),
-            best_validation_score=self.best_validation_score_,
+            best_validation_score=state["best_validation_score_"],
             # scikit-learn's coefs_ and best coefs are the same arrays after an
             # early-stopped fit, so a warm start trains its "best" parameters
             # until the validation score beats the previous best; reproduced.
             best_params=None,
-            t=self.t_,
+            t=state["t_"],
         )
 
     def _new_optimizer(self, shape, dtype):
@@ -656,13 +784,27 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
     # -- prediction ------------------------------------------------------------
 
     def _forward_pass_fast(self, X, check_input=True):
-        """Output of the network: predicted values or class probabilities."""
+        """Output of the network: predicted values or class probabilities.
+
+        With an ensemble, the mean of its members' outputs, all computed in
+        one forward pass of the stacked networks.
+        """
         if check_input:
             X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        layout = Layout([c.shape[0] for c in self.coefs_] + [self.n_outputs_])
-        dtype = np.result_type(X.dtype, *self.coefs_)
-        theta = layout.pack(self.coefs_, self.intercepts_, dtype)
-        return self._objective(layout).predict(theta, X)[0]
+        if hasattr(self, "ensemble_coefs_"):
+            coefs, intercepts = self.ensemble_coefs_, self.ensemble_intercepts_
+        else:
+            coefs = [c[np.newaxis] for c in self.coefs_]
+            intercepts = [b[np.newaxis] for b in self.intercepts_]
+        dtype = np.result_type(X.dtype, *coefs)
+        outputs = forward(
+            [np.asarray(c, dtype=dtype) for c in coefs],
+            [np.asarray(b, dtype=dtype) for b in intercepts],
+            X,
+            self.activation,
+            self.out_activation_,
+        )[-1]
+        return outputs[0] if len(outputs) == 1 else outputs.mean(axis=0)
 
     def _score_output(self, output, y, sample_weight):
         """Validation score of a network's raw output, as in ``_score``."""
@@ -1125,6 +1267,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         bias_init="auto",
         n_restarts=1,
         restart_scoring=None,
+        restart_ensemble=False,
         n_jobs=None,
         diagnostics=True,
     ):
@@ -1363,6 +1506,7 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         bias_init="auto",
         n_restarts=1,
         restart_scoring=None,
+        restart_ensemble=False,
         n_jobs=None,
         diagnostics=True,
     ):
