@@ -1004,7 +1004,8 @@ _PARAMETERS_DOC = """
         sgd and adam restarts train
         together, vectorized; a restart leaves the batch when it converges,
         stops early or diverges. ``warm_start`` and ``partial_fit`` continue
-        the selected model alone.
+        the selected model alone (every member of the ensemble with
+        ``restart_ensemble``).
 
     restart_scoring : str, callable or None, default=None
         How the best restart is chosen. None: the lowest final training loss
@@ -1018,6 +1019,20 @@ _PARAMETERS_DOC = """
         is then only recorded. A scorer that cannot score the task, or
         returns NaN, on the held-out rows before training is refused before
         any training; restarts it scores NaN after training rank last.
+
+    restart_ensemble : bool, default=False
+        Whether to keep every restart and predict with their average, a deep
+        ensemble (Lakshminarayanan et al. 2017): ``predict_proba`` is the mean
+        of the members' class probabilities (``predict`` its argmax), the
+        regressor's ``predict`` the mean of their outputs, all members
+        computed in one forward pass. The members are the restarts that did
+        not diverge (the selected one alone if all did), in
+        ``ensemble_members_``; the selection still picks ``best_restart_``,
+        which the plain fitted attributes (``coefs_``, ``loss_``, the
+        diagnostics) describe. ``warm_start`` and ``partial_fit`` continue
+        every member, each as the fit with its seed would go on, and the first
+        ``partial_fit`` trains ``n_restarts`` members. With ``n_restarts=1``
+        the model is the plain one.
 
     n_jobs : int, default=None
         Number of workers the restarts are spread over, in contiguous chunks
@@ -1060,7 +1075,10 @@ _ATTRIBUTES_DOC = """
 
     coefs_ : list of shape (n_layers - 1,)
         The ith element in the list represents the weight matrix corresponding
-        to layer i, of shape (fan_in, fan_out).
+        to layer i, of shape (fan_in, fan_out). With several restarts, these
+        and the other fitted attributes of one network (``loss_``,
+        ``loss_curve_``, ``n_iter_``, the diagnostics) are the selected
+        restart's (``best_restart_``), also with ``restart_ensemble``.
 
     intercepts_ : list of shape (n_layers - 1,)
         The ith element in the list represents the bias vector corresponding to
@@ -1108,6 +1126,25 @@ _ATTRIBUTES_DOC = """
 
     best_restart_ : int
         Index of the selected restart; the fitted attributes are its.
+
+    ensemble_members_ : ndarray of int of shape (n_members,)
+        With ``restart_ensemble=True``: the restarts the ensemble keeps, as
+        indices into ``restart_seeds_``. The ensemble's attributes below have
+        one entry per member, in this order; every ``fit`` and
+        ``partial_fit`` sets them.
+
+    ensemble_coefs_ : list of ndarray of shape (n_members, fan_in, fan_out)
+        With ``restart_ensemble=True``: the weight matrices of every member,
+        layer by layer (``coefs_`` with a leading member axis).
+
+    ensemble_intercepts_ : list of ndarray of shape (n_members, fan_out)
+        With ``restart_ensemble=True``: the bias vectors of every member.
+
+    ensemble_results_ : dict of ndarray
+        With ``restart_ensemble=True``: ``restart_results_``'s entries for the
+        members' training in the last call to fit (``loss``, ``n_iter``,
+        ``converged``, ``fit_time``, ``loss_curve`` and, with
+        ``diagnostics``, ``n_distinct_units``), one entry per member.
 
     gradient_norms_ : ndarray of shape (n_updates, n_layers - 1)
         L2 norm of each layer's weight gradient at every update (every
@@ -1191,6 +1228,10 @@ _REFERENCES_DOC = """
 
     Kingma, Diederik, and Jimmy Ba. "Adam: A method for stochastic
     optimization." arXiv:1412.6980, 2014.
+
+    Lakshminarayanan, Balaji, Alexander Pritzel, and Charles Blundell.
+    "Simple and scalable predictive uncertainty estimation using deep
+    ensembles." NeurIPS, 2017.
 """
 
 
@@ -1331,7 +1372,8 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         Returns
         -------
         y : ndarray, shape (n_samples,) or (n_samples, n_classes)
-            The predicted classes.
+            The predicted classes: with ``restart_ensemble``, those of the
+            members' mean probability.
         """
         check_is_fitted(self)
         return self._output_to_prediction(self._forward_pass_fast(X))
@@ -1391,7 +1433,8 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         log_y_prob : ndarray of shape (n_samples, n_classes)
             The predicted log-probability of the sample for each class
             in the model, where classes are ordered as they are in
-            `self.classes_`. Equivalent to `log(predict_proba(X))`.
+            `self.classes_`. Equivalent to `log(predict_proba(X))`: with
+            ``restart_ensemble``, the log of the members' mean probability.
         """
         y_prob = self.predict_proba(X)
         return np.log(y_prob, out=y_prob)
@@ -1409,6 +1452,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         y_prob : ndarray of shape (n_samples, n_classes)
             The predicted probability of the sample for each class in the
             model, where classes are ordered as they are in `self.classes_`.
+            With ``restart_ensemble``, the mean of the members'.
         """
         check_is_fitted(self)
         y_pred = self._forward_pass_fast(X)
@@ -1555,7 +1599,8 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         Returns
         -------
         y : ndarray of shape (n_samples, n_outputs)
-            The predicted values.
+            The predicted values: with ``restart_ensemble``, the mean of the
+            members'.
         """
         check_is_fitted(self)
         return self._output_to_prediction(self._forward_pass_fast(X))
