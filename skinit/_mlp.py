@@ -14,7 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, check_scoring, get_scorer_names, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils import check_random_state, column_or_1d, gen_batches
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -28,7 +28,7 @@ from ._diagnostics import (
     symmetry,
     warn_about,
 )
-from ._engine import Layout, Objective, forward
+from ._engine import L2_CACHE_BYTES, Layout, Objective, forward
 from ._init import initialize
 from ._restarts import rank_restarts, restart_random_states
 from ._solvers import AdamOptimizer, Progress, SGDOptimizer
@@ -62,11 +62,6 @@ def _arguments(init_locals):
 
 # set during fit by sklearn.callback, and needed after it for the teardown
 _CALLBACK_STATE = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
-# scikit-learn's words, first in skinit's message, for code that catches them
-_NON_FINITE = (
-    "Solver produced non-finite parameter weights. The input data may contain "
-    "large values and need to be preprocessed."
-)
 # the fitted state of restart_ensemble=True, and what ensemble_results_ shows
 # of restart_results_'s entries, for the members
 _ENSEMBLE_ATTRIBUTES = (
@@ -435,11 +430,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             diverged = ~np.isfinite(spec.final).all(axis=1)
             if diverged.any():
                 at = [p.diverged_at for p, out in zip(spec.progress, diverged) if out]
-                raise ValueError(
-                    f"{_NON_FINITE} skinit: the ensemble's members "
-                    f"{members[diverged].tolist()} diverged (the loss first became "
-                    f"non-finite at iterations {at}); scale the input data (for example with StandardScaler) or "
-                    f"lower learning_rate_init (={self.learning_rate_init})."
+                raise self._non_finite(
+                    f"the ensemble's members {members[diverged].tolist()} diverged "
+                    f"(the loss first became non-finite at iterations {at})"
                 )
             best = int(np.flatnonzero(members == self.best_restart_)[0])
         coefs, intercepts = spec.layout._make_views(spec.final[rows])
@@ -647,12 +640,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 else f"all {len(at)} restarts diverged (the loss first became "
                 f"non-finite at iterations {at})"
             )
-            # scikit-learn's words first, for code that catches them
-            raise ValueError(
-                f"{_NON_FINITE} skinit: {what}; "
-                "scale the input data (for example with StandardScaler) or lower "
-                f"learning_rate_init (={self.learning_rate_init})."
-            )
+            raise self._non_finite(what)
         # a restart diverged when its final parameters or loss are not finite;
         # it is never selected over one that did not
         diverged = ~finite | ~np.isfinite(losses)
@@ -683,6 +671,16 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             "rank": rank,
             "loss_curve": loss_curves,
         }
+
+    def _non_finite(self, what):
+        """The error of non-finite final parameters; ``what`` says where."""
+        # scikit-learn's words first, for code that catches them
+        return ValueError(
+            "Solver produced non-finite parameter weights. The input data may "
+            f"contain large values and need to be preprocessed. skinit: {what}; "
+            "scale the input data (for example with StandardScaler) or lower "
+            f"learning_rate_init (={self.learning_rate_init})."
+        )
 
     def _warn_convergence(self, progress):
         messages = [p.convergence_warning for p in progress if p.convergence_warning]
@@ -786,8 +784,8 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
     def _forward_pass_fast(self, X, check_input=True):
         """Output of the network: predicted values or class probabilities.
 
-        With an ensemble, the mean of its members' outputs, all computed in
-        one forward pass of the stacked networks.
+        With an ensemble, the mean of its members' outputs, computed in one
+        forward pass of the stacked networks, a chunk of rows at a time.
         """
         if check_input:
             X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
@@ -797,14 +795,26 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             coefs = [c[np.newaxis] for c in self.coefs_]
             intercepts = [b[np.newaxis] for b in self.intercepts_]
         dtype = np.result_type(X.dtype, *coefs)
-        outputs = forward(
-            [np.asarray(c, dtype=dtype) for c in coefs],
-            [np.asarray(b, dtype=dtype) for b in intercepts],
-            X,
-            self.activation,
-            self.out_activation_,
-        )[-1]
-        return outputs[0] if len(outputs) == 1 else outputs.mean(axis=0)
+        coefs = [np.asarray(c, dtype=dtype) for c in coefs]
+        intercepts = [np.asarray(b, dtype=dtype) for b in intercepts]
+
+        def outputs(X):
+            layers = forward(
+                coefs, intercepts, X, self.activation, self.out_activation_
+            )
+            return layers[-1]
+
+        n_members = len(coefs[0])
+        if n_members == 1:
+            return outputs(X)[0]
+        # the members' activations of a chunk stay in cache: 4 x L2 measured
+        # fastest (benchmarks/bench_ensemble.py), up to 2x faster than all rows
+        units = sum(c.shape[-1] for c in coefs)
+        n_rows = max(1, 4 * L2_CACHE_BYTES // (n_members * units * dtype.itemsize))
+        mean = np.empty((X.shape[0], coefs[-1].shape[-1]), dtype=dtype)
+        for rows in gen_batches(X.shape[0], n_rows):
+            np.mean(outputs(X[rows]), axis=0, out=mean[rows])
+        return mean
 
     def _score_output(self, output, y, sample_weight):
         """Validation score of a network's raw output, as in ``_score``."""

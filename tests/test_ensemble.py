@@ -77,9 +77,7 @@ def test_classifier_averages_the_probabilities_of_its_members(iris, config, task
     assert np.ptp(probas, axis=0).max() > 0.01
     mean = probas.mean(axis=0)
     assert_allclose(ensemble.predict_proba(X), mean, rtol=1e-12, atol=1e-15)
-    assert_allclose(
-        ensemble.predict_log_proba(X), np.log(mean), rtol=1e-12, atol=1e-15
-    )
+    assert_allclose(ensemble.predict_log_proba(X), np.log(mean), rtol=1e-12, atol=1e-15)
     assert_array_equal(ensemble.predict(X), ensemble.classes_[mean.argmax(axis=1)])
     assert ensemble.score(X, y) == np.mean(ensemble.classes_[mean.argmax(axis=1)] == y)
     # each member's parameters are those of the fit with its seed
@@ -377,14 +375,20 @@ def test_pickle_and_clone(iris):
     fresh = clone(ensemble)
     assert fresh.get_params()["restart_ensemble"] is True
     assert not hasattr(fresh, "ensemble_coefs_")
-    assert_array_equal(fresh.fit(X, y).predict_proba(X), again.fit(X, y).predict_proba(X))
+    assert_array_equal(
+        fresh.fit(X, y).predict_proba(X), again.fit(X, y).predict_proba(X)
+    )
 
 
 @pytest.mark.parametrize("form", ["float32", "csr"])
-def test_input_forms(iris, form):
+@pytest.mark.parametrize("cache", [None, 600], ids=["one-chunk", "chunks"])
+def test_input_forms(iris, form, cache, monkeypatch):
     X, y = iris
     X = X.astype(np.float32) if form == "float32" else sp.csr_matrix(X)
     ensemble = _clf(random_state=0, n_restarts=2, restart_ensemble=True).fit(X, y)
+    if cache is not None:
+        # predict goes through the rows in chunks: 4 x 600 / (2 x 9 x 8) = 16 (float64)
+        monkeypatch.setattr("skinit._mlp.L2_CACHE_BYTES", cache)
     singles = _members(ensemble, _clf, X, y)
     proba = ensemble.predict_proba(X)
     mean = np.mean([single.predict_proba(X) for single in singles], axis=0)
@@ -394,5 +398,7 @@ def test_input_forms(iris, form):
 
 
 def test_restart_ensemble_must_be_a_boolean(iris):
-    with pytest.raises(ValueError, match="'restart_ensemble' parameter of MLPClassifier"):
+    with pytest.raises(
+        ValueError, match="'restart_ensemble' parameter of MLPClassifier"
+    ):
         _clf(restart_ensemble="yes").fit(*iris)
