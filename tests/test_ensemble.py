@@ -183,17 +183,18 @@ def test_every_restart_diverging_keeps_the_selected_one(iris):
 
 
 # the ensemble beats the restart the default selection keeps, on held-out
-# data; settings where the members fit the training data closely (L-BFGS), as
-# measured over 3 splits x 4 seeds: digits, log-loss 29-70% lower (Brier
-# 18-37%); moons, 20-76% (Brier 7-25%). Asserted for one split and seed with
-# half the improvement found as margin.
+# data, where the members fit their training data closely (L-BFGS; with adam's
+# defaults the gain is small or negative, see the user guide). Measured over
+# 3 splits x 2 seeds of these settings: digits, log-loss 33% to 68% lower
+# (Brier 18% to 37%); moons, 34% to 77% (Brier 16% to 41%). Asserted for
+# split 0 and seed 0 (log-loss, Brier gains found) with half as margin.
 CALIBRATION_CASES = {
     "digits": (lambda: load_digits(return_X_y=True), dict(max_iter=60), 0.53, 0.18),
     "moons": (
         lambda: make_moons(n_samples=300, noise=0.3, random_state=0),
         dict(activation="tanh"),
-        0.75,
-        0.19,
+        0.73,
+        0.33,
     ),
 }
 
