@@ -160,6 +160,29 @@ def test_diverged_restarts_are_left_out(iris):
     assert np.isfinite(ensemble.predict(X)).all()
 
 
+def test_continued_members_print_their_restart(iris, capsys):
+    # each member's verbose lines are its continued fit's, labelled with its
+    # restart: members 0, 2, 3, 4 (restart 1 diverged)
+    X, _ = iris
+    X, y = X[:, :3], X[:, 3]
+    ensemble = _diverging(n_restarts=5, random_state=0, restart_ensemble=True)
+    more = dict(warm_start=True, learning_rate_init=0.01, max_iter=2, verbose=True)
+    ensemble.fit(X, y).set_params(**more).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert {line.partition(": ")[0] for line in lines} == {
+        f"Restart {k}" for k in (0, 2, 3, 4)
+    }
+    single = _diverging(random_state=ensemble.restart_seeds_[2]).fit(X, y)
+    capsys.readouterr()
+    single.set_params(**more).fit(X, y)
+    expected = capsys.readouterr().out.splitlines()
+    assert [
+        line.removeprefix("Restart 2: ")
+        for line in lines
+        if line.startswith("Restart 2: ")
+    ] == expected
+
+
 def test_every_restart_diverging_keeps_the_selected_one(iris):
     # a restart whose loss overflowed but whose (early-stopped) parameters are
     # finite is "diverged"; if all are, the ensemble is the one the plain
