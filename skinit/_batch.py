@@ -264,7 +264,11 @@ def _train(specs, X, y, sample_weight, n_jobs, pause_at, wide):
             train_rows=spec.train_rows,
             val_rows=spec.val_rows,
             incremental=spec.incremental,
-            extra={"n_restarts": spec.n_networks},
+            # the restart each network is: an ensemble goes on with some of them
+            extra={
+                "n_restarts": spec.n_networks,
+                "restarts": spec.extra.get("members"),
+            },
         )
         for spec in specs
     ]
@@ -459,10 +463,12 @@ def _labels(specs, networks):
     several = [specs[net.spec].extra["n_restarts"] > 1 for net in networks]
     if not any(several):
         return None
-    return [
-        f"Restart {net.restart}: " if many else ""
-        for net, many in zip(networks, several)
-    ]
+    labels = []
+    for net, many in zip(networks, several):
+        restarts = specs[net.spec].extra["restarts"]
+        restart = net.restart if restarts is None else restarts[net.restart]
+        labels.append(f"Restart {restart}: " if many else "")
+    return labels
 
 
 def _state_key(random_state):

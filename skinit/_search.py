@@ -37,6 +37,7 @@ from ._mlp import (
     MLPClassifier,
     MLPRegressor,
     _arguments,
+    _forget_ensemble,
     _restore_on_error,
 )
 from ._restarts import halving_schedule
@@ -878,6 +879,7 @@ class _SearchMixin:
         self.refit_time_ = time.perf_counter() - start
         parameters = set(best.get_params(deep=False))
         skip = {*_CALLBACK_STATE, "_skl_callbacks", "_parent_callback_ctx"}
+        _forget_ensemble(self)  # an earlier refit's, if this one has none
         for name, value in vars(best).items():
             if name not in parameters and name not in skip:
                 setattr(self, name, value)
@@ -987,6 +989,7 @@ class MLPClassifierCV(_SearchMixin, MLPClassifier):
         restart_scoring=None,
         restart_halving=None,
         restart_min_epochs="exhaust",
+        restart_ensemble=False,
         n_jobs=None,
         diagnostics=True,
     ):
@@ -1094,6 +1097,7 @@ class MLPRegressorCV(_SearchMixin, MLPRegressor):
         restart_scoring=None,
         restart_halving=None,
         restart_min_epochs="exhaust",
+        restart_ensemble=False,
         n_jobs=None,
         diagnostics=True,
     ):

@@ -12,6 +12,8 @@ from skinit import MLPClassifier, MLPClassifierCV, MLPRegressor, MLPRegressorCV
         MLPRegressor(max_iter=100),
         MLPClassifierCV(max_iter=100),
         MLPRegressorCV(max_iter=100),
+        MLPClassifier(max_iter=100, n_restarts=2, restart_ensemble=True),
+        MLPRegressor(max_iter=100, n_restarts=2, restart_ensemble=True),
     ]
 )
 def test_sklearn_compatible_estimator(estimator, check):

@@ -72,8 +72,9 @@ def _grid_search(search, X, y, sample_weight=None, splits=None):
 
 
 def assert_same_model(ours, theirs, X):
-    for name in ("coefs_", "intercepts_", "init_coefs_"):
-        for a, b in zip(getattr(ours, name), getattr(theirs, name)):
+    for name in ("coefs_", "intercepts_", "init_coefs_", "ensemble_coefs_"):
+        assert hasattr(ours, name) == hasattr(theirs, name)
+        for a, b in zip(getattr(ours, name, []), getattr(theirs, name, [])):
             assert_array_equal(a, b)
     assert ours.n_iter_ == theirs.n_iter_
     assert ours.loss_ == theirs.loss_
@@ -137,6 +138,11 @@ CLASSIFIER_CASES = {
     "restarts-loss-logloss": dict(
         params=dict(n_restarts=2, learning_rate_init=0.02),
         grid={"init": [HeNormal()], "init__gain": [0.1, 1.0, 4.0]},
+        scoring="neg_log_loss",
+    ),
+    "restarts-ensemble-logloss": dict(
+        params=dict(n_restarts=3, restart_ensemble=True, learning_rate_init=0.02),
+        grid={"init": ["he_uniform", "glorot_uniform"], "alpha": [1e-4, 1.0]},
         scoring="neg_log_loss",
     ),
     "nested-list-of-grids": dict(
