@@ -1160,6 +1160,7 @@ _PARAMETERS_DOC = """
         ``max_iter // restart_halving ** (n_rounds - 1)``: the budget grows
         by ``restart_halving`` from round to round and the last round's
         restarts get ``max_iter`` epochs.
+
     restart_ensemble : bool, default=False
         Whether to keep every restart and predict with their average, a deep
         ensemble (Lakshminarayanan et al. 2017): ``predict_proba`` is the mean
