@@ -3,6 +3,7 @@
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 from sklearn.datasets import load_iris
 from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
@@ -54,9 +55,18 @@ def test_task_tree_has_restarts_and_epochs(iris, solver):
     n_epochs = clf.restart_results_["n_iter"].sum()
     extra = 3 if solver == "lbfgs" else 0  # the iteration L-BFGS begins last
     assert names.count("epoch") == n_epochs + extra
-    # callbacks that look at the model get a fitted estimator
-    epoch_model = next(est for name, est in recorder.ended if name == "epoch")
-    assert epoch_model.predict(iris[0]).shape == iris[1].shape
+    # callbacks that look at the model get a fitted estimator: a restart's
+    # parameters at the end of an epoch; the selected restart's last ones are
+    # the fitted model (for L-BFGS twice: its last iteration, and the one it
+    # begins and never runs)
+    finals = [
+        est
+        for name, est in recorder.ended
+        if name == "epoch"
+        and all(np.array_equal(a, b) for a, b in zip(est.coefs_, clf.coefs_))
+    ]
+    assert len(finals) == (2 if solver == "lbfgs" else 1)
+    assert_array_equal(finals[-1].predict_proba(iris[0]), clf.predict_proba(iris[0]))
 
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
