@@ -128,6 +128,9 @@ def test_classifier_equals_sklearn(digits, activation, config):
     [
         dict(early_stopping=True, n_iter_no_change=3),
         dict(early_stopping=True, solver="sgd", learning_rate="adaptive"),
+        # 32 of the 300 rows held out (ceil(31.5)): the batch of 269 is
+        # clipped to the 268 left, with a warning
+        dict(early_stopping=True, validation_fraction=0.105, batch_size=269),
         dict(alpha=1.0, batch_size=1000),
         dict(hidden_layer_sizes=5),
         dict(hidden_layer_sizes=()),

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import Bunch
 
 from skinit import (
     ActivationDisplay,
@@ -47,6 +48,8 @@ def test_gradient_flow_display(fitted, tmp_path):
     assert len(display.lines_) == 3
     for layer, line in enumerate(display.lines_):
         assert_allclose(line.get_ydata(), fitted.gradient_norms_[:, layer])
+        # updates numbered from 1, as first_gradient_update_ numbers them
+        assert_array_equal(line.get_xdata(), np.arange(len(fitted.gradient_norms_)) + 1)
     assert display.ax_.get_yscale() == "log"
     assert display.lines_[-1].get_label() == "output layer"
     _render(display, tmp_path)
@@ -81,6 +84,13 @@ def test_restarts_display_highlights_the_selected_restart(fitted, tmp_path):
         assert_allclose(line.get_ydata(), curve)
     widths = [line.get_linewidth() for line in display.lines_]
     assert int(np.argmax(widths)) == fitted.best_restart_
+    # drawn on top of the others
+    zorders = [line.get_zorder() for line in display.lines_]
+    assert all(
+        zorder < zorders[fitted.best_restart_]
+        for k, zorder in enumerate(zorders)
+        if k != fitted.best_restart_
+    )
     _render(display, tmp_path)
 
 
@@ -170,3 +180,19 @@ def test_symmetry_display_bars_at_the_start_and_the_end(tmp_path):
     assert [bar.get_height() for bar in display.bars_["start"]] == [3]
     assert [bar.get_height() for bar in display.bars_["end"]] == [6]
     _render(display, tmp_path)
+
+
+def test_spectrum_is_the_fraction_of_singular_values_up_to_each_value():
+    # singular values 0, 0, 1, 2 (and 2, 0, 1, 4): zeros are not drawn on the
+    # log axis but count in the fractions, as in numpy's empirical CDF
+    values = np.array([[[2.0, 1.0, 0.0, 0.0]], [[4.0, 1.0, 2.0, 0.0]]])
+    result = Bunch(
+        chi=np.ones((2, 1)), forward_gain=np.ones((2, 1)), jacobian_singular_values=values
+    )
+    display = SignalPropagationDisplay(results={"net": result}).plot()
+    line = display.lines_["net"]["spectrum"]
+    assert_array_equal(line.get_xdata(), [1.0, 1.0, 2.0, 2.0, 4.0])
+    assert_allclose(line.get_ydata(), np.array([4, 5, 6, 7, 8]) / 8)
+    import matplotlib.pyplot as plt
+
+    plt.close(display.figure_)

@@ -157,6 +157,8 @@ def test_divergence_as_sklearn(iris, x_scale, y_scale, early_stopping):
         return
     ours.fit(X, y)
     assert not np.isfinite(theirs.loss_curve_).all()  # it did diverge
+    # the restart is recorded as diverged when its final loss is not finite
+    assert ours.restart_results_["diverged"][0] == (not np.isfinite(theirs.loss_))
     assert ours.n_iter_ == theirs.n_iter_
     assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-6)
     for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):

@@ -196,6 +196,9 @@ def main(argv=None):
     parser.add_argument("mutants")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--only", help="comma-separated mutant ids")
+    parser.add_argument(
+        "--tests", help="run these tests (space-separated) instead of the mutants' own"
+    )
     parser.add_argument("--report", help="write a Markdown table of the results")
     parser.add_argument(
         "--no-confirm",
@@ -209,6 +212,8 @@ def main(argv=None):
         mutants = [m for m in mutants if m["id"] in wanted]
     for mutant in mutants:
         check(mutant)
+        if args.tests:
+            mutant["tests"] = args.tests.split()
     results = []
     with tempfile.TemporaryDirectory(prefix="skinit-mutants-") as tmp:
         workdirs = []
