@@ -168,6 +168,21 @@ def test_classifier_search_equals_grid_search(iris, case):
     assert np.ptp(search.cv_results_["mean_test_score"]) > 0
 
 
+def test_random_state_instance_equals_grid_search(iris):
+    # GridSearchCV clones the estimator, and its RandomState, for every cell:
+    # each cell and the refit draw from the same, unconsumed, state
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(4,),
+        max_iter=10,
+        random_state=np.random.RandomState(0),
+        learning_rate_init=0.02,
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=3,
+    ).fit(X, y)
+    assert_same_search(search, _grid_search(search, X, y), X)
+
+
 def _input_forms():
     X, y = load_iris(return_X_y=True)
     X = StandardScaler().fit_transform(X)

@@ -49,7 +49,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: The tests that cover each module, used when a mutant names none.
 TESTS = {
-    "skinit/_mlp.py": ["tests/test_mlp.py", "tests/test_restarts.py"],
+    "skinit/_mlp.py": [
+        "tests/test_mlp.py",
+        "tests/test_restarts.py",
+        "tests/test_validation.py",
+    ],
     "skinit/_batch.py": ["tests/test_restarts.py", "tests/test_mlp.py"],
     "skinit/_restarts.py": ["tests/test_restarts.py"],
     "skinit/_solvers.py": ["tests/test_mlp.py", "tests/test_kernels.py"],
