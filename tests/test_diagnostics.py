@@ -657,3 +657,30 @@ def test_symmetry_warning_for_a_single_pair_of_copies(iris):
             hidden_layer_sizes=(6,), init=one_pair, max_iter=5, random_state=0
         ).fit(X, y)
     assert_array_equal(clf.unit_groups_[0], [0, 1, 2, 3, 4, 0])
+
+
+def test_all_zero_weights_are_no_rank_collapse(iris):
+    # after one update only the output layer has learnt: the hidden layers'
+    # weights are still zero, of effective rank 0 (no direction at all),
+    # which is no collapse to one direction; their random biases keep their
+    # units distinct
+    X, y = iris
+    clf = MLPClassifier(
+        hidden_layer_sizes=(6, 6),
+        activation="tanh",
+        solver="sgd",
+        batch_size=len(X),
+        init="zeros",
+        bias_init=RandomNormal(stddev=1.0),
+        max_iter=1,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.fit(X, y)
+    assert_array_equal(clf.effective_rank_, [0.0, 0.0])
+    assert_array_equal(clf.n_distinct_units_, [6, 6])
+    assert_array_equal(clf.first_gradient_update_, [0, 0, 1])
+    categories = [w.category for w in caught]
+    assert RankCollapseWarning not in categories
+    assert categories.count(VanishingGradientWarning) == 2

@@ -203,6 +203,11 @@ def main(argv=None):
     parser.add_argument(
         "--tests", help="run these tests (space-separated) instead of the mutants' own"
     )
+    parser.add_argument(
+        "--suite-at",
+        metavar="COMMIT",
+        help="run the tests as they were at this commit (the package stays current)",
+    )
     parser.add_argument("--report", help="write a Markdown table of the results")
     parser.add_argument(
         "--no-confirm",
@@ -225,6 +230,15 @@ def main(argv=None):
             workdir = Path(tmp) / f"copy{j}"
             workdir.mkdir()
             _copy(workdir)
+            if args.suite_at:
+                shutil.rmtree(workdir / "tests")
+                archive = subprocess.run(
+                    ["git", "archive", args.suite_at, "tests"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    check=True,
+                ).stdout
+                subprocess.run(["tar", "-x", "-C", workdir], input=archive, check=True)
             workdirs.append(workdir)
         free = list(workdirs)
 
