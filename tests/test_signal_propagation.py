@@ -358,3 +358,16 @@ def test_tanh_chi_below_at_and_above_the_edge_of_chaos(weight_variance, deepest)
         # at the edge, q decays like 1 / depth: chi creeps up to 1 from below
         assert np.all(np.diff(result.chi, axis=1) > 0)
         assert np.all(result.chi < 1)
+
+
+def test_auto_jacobian_samples_cost_a_third_of_an_epoch():
+    # 8 features, hidden layers of 16 and 16, one output: an epoch on 1000
+    # rows costs 6 * 1000 flops per weight (8*16 + 16*16 + 16 = 400 weights);
+    # a Jacobian 2k per weight between hidden layers (16*16) plus its SVD's
+    # 8 k^2 max(8, 16), with k = min(8, 16) = 8: 12288 flops. A third of an
+    # epoch, 800000 flops, affords 65 Jacobians: every 16th of the 1000 rows
+    X = np.random.RandomState(0).normal(size=(1000, 8))
+    estimator = MLPRegressor(hidden_layer_sizes=(16, 16), random_state=0)
+    result = signal_propagation(estimator, X)
+    assert result.n_jacobian_samples == len(range(0, 1000, 16)) == 63
+    assert result.jacobian_singular_values.shape == (1, 63, 8)
