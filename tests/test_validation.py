@@ -292,13 +292,14 @@ def test_restart_scoring_callable_without_sample_weight(iris, no_training):
         )
 
 
-def test_n_restarts_must_be_an_int_not_a_bool(iris):
+@pytest.mark.parametrize("flag", [True, np.True_], ids=["bool", "numpy-bool"])
+def test_n_restarts_must_be_an_int_not_a_bool(iris, flag):
     with pytest.raises(
         InvalidParameterError,
         match=r"'n_restarts' parameter of MLPClassifier must be an int in the range "
-        r"\[1, inf\)\. Got True instead",
+        r"\[1, inf\)\. Got (np\.)?True_? instead",
     ):
-        MLPClassifier(n_restarts=True).fit(*iris)
+        MLPClassifier(n_restarts=flag).fit(*iris)
 
 
 @pytest.mark.parametrize("sizes", [(10.5,), ("a",), (4, 2.0), (True,)])
