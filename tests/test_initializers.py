@@ -636,3 +636,22 @@ def test_lsuv_rescalings_by_hand():
     # without biases one rescaling is exact: no warning, unit variance
     one = I.LSUV(max_iter=1).rescale(X, W, np.zeros(4))
     assert_allclose(np.var(X @ one), 1.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("sample_size", [149, 150])
+def test_lsuv_sample_of_all_rows_draws_nothing(iris, sample_size):
+    # a sample_size of at least the number of rows takes them all, in order,
+    # and draws nothing from the random state (shuffling draws from it next);
+    # one row fewer draws them
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(5,), solver="sgd", batch_size=20, max_iter=3, random_state=0
+    )
+    ours = MLPClassifier(init=I.LSUV(sample_size=sample_size), **params).fit(X, y)
+    all_rows = MLPClassifier(init=I.LSUV(sample_size=1000), **params).fit(X, y)
+    same = ours.loss_curve_ == all_rows.loss_curve_
+    assert same == (sample_size == 150)
+    # the first layer's output on all the rows has unit variance when they
+    # were the sample, within LSUV's default tol of 0.1
+    out = X @ ours.init_coefs_[0] + ours.init_intercepts_[0]
+    assert abs(out.var() - 1) < 0.1
