@@ -187,7 +187,9 @@ def test_spectrum_is_the_fraction_of_singular_values_up_to_each_value():
     # log axis but count in the fractions, as in numpy's empirical CDF
     values = np.array([[[2.0, 1.0, 0.0, 0.0]], [[4.0, 1.0, 2.0, 0.0]]])
     result = Bunch(
-        chi=np.ones((2, 1)), forward_gain=np.ones((2, 1)), jacobian_singular_values=values
+        chi=np.ones((2, 1)),
+        forward_gain=np.ones((2, 1)),
+        jacobian_singular_values=values,
     )
     display = SignalPropagationDisplay(results={"net": result}).plot()
     line = display.lines_["net"]["spectrum"]

@@ -313,3 +313,23 @@ def test_non_integer_hidden_sizes_blame_hidden_layer_sizes(iris, sizes):
     # numpy integers are integers
     clf = MLPClassifier(hidden_layer_sizes=np.array([3, 2]), max_iter=2).fit(*iris)
     assert [c.shape[1] for c in clf.coefs_] == [3, 2, 3]
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_failed_partial_fit_keeps_the_optimizer_state(iris, solver):
+    # a partial_fit that diverges raises and leaves the model as it was,
+    # optimizer state included: going on equals never having tried
+    X, _ = iris
+    y = X[:, 0]
+    tried, untouched = (
+        _diverging(solver=solver, max_iter=3).partial_fit(X, y) for _ in range(2)
+    )
+    with pytest.raises(ValueError, match="non-finite"):
+        tried.partial_fit(X * 1e300, y * 1e300)
+    tried.partial_fit(X, y)
+    untouched.partial_fit(X, y)
+    for a, b in zip(
+        tried.coefs_ + tried.intercepts_, untouched.coefs_ + untouched.intercepts_
+    ):
+        assert_array_equal(a, b)
+    assert tried.loss_curve_ == untouched.loss_curve_

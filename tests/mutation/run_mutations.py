@@ -53,8 +53,13 @@ TESTS = {
         "tests/test_mlp.py",
         "tests/test_restarts.py",
         "tests/test_validation.py",
+        "tests/test_diagnostics.py",
     ],
-    "skinit/_batch.py": ["tests/test_restarts.py", "tests/test_mlp.py"],
+    "skinit/_batch.py": [
+        "tests/test_restarts.py",
+        "tests/test_mlp.py",
+        "tests/test_search.py",
+    ],
     "skinit/_restarts.py": ["tests/test_restarts.py"],
     "skinit/_solvers.py": ["tests/test_mlp.py", "tests/test_kernels.py"],
     "skinit/_engine.py": ["tests/test_engine.py", "tests/test_mlp.py"],
@@ -103,7 +108,9 @@ def parse(path):
                 "file": file,
                 "what": fields.get("what", ""),
                 "tests": fields.get("tests", "").split() or _default_tests(file),
-                "env": dict(pair.split("=", 1) for pair in fields.get("env", "").split()),
+                "env": dict(
+                    pair.split("=", 1) for pair in fields.get("env", "").split()
+                ),
                 "original": original + "\n",
                 "mutant": mutant.rstrip("\n") + "\n" if mutant.strip() else "",
             }
@@ -184,7 +191,9 @@ def run(mutant, workdir, confirm=True):
                 status = "killed (full suite)"
     finally:
         shutil.copy2(ROOT / mutant["file"], target)  # the original, its mtime too
-    failed = re.findall(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", output, flags=re.MULTILINE)
+    failed = re.findall(
+        r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", output, flags=re.MULTILINE
+    )
     if status.startswith("killed") and not failed:
         failed = [output.strip().splitlines()[-1] if output.strip() else "?"]
     return {
