@@ -78,8 +78,12 @@ def test_callback_asking_to_stop_ends_training_cleanly(iris, solver):
         solver=solver,
         random_state=0,
     )
-    clf.set_callbacks(Recorder(stop_after=4)).fit(*iris)
+    recorder = Recorder(stop_after=4)
+    clf.set_callbacks(recorder).fit(*iris)
     assert list(clf.restart_results_["n_iter"]) == [4, 4]
+    # each epoch ended once: the one that asked to stop is not ended again
+    names = [name for name, _ in recorder.ended]
+    assert names.count("epoch") == 2 * 4
     assert np.isfinite(clf.loss_)
     assert clf.score(*iris) > 0
 
