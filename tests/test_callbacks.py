@@ -20,6 +20,7 @@ class Recorder:
     def __init__(self, stop_after=None):
         self.stop_after = stop_after
         self.ended = []
+        self.restart_subtasks = []
 
     def setup(self, estimator, context):
         pass
@@ -32,6 +33,8 @@ class Recorder:
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
         self.ended.append((context.task_name, fitted_estimator))
+        if context.task_name == "restart":
+            self.restart_subtasks.append(context.max_subtasks)
         if context.task_name == "epoch" and self.stop_after is not None:
             return context.task_id + 1 >= self.stop_after
         return False
@@ -56,6 +59,9 @@ def test_task_tree_has_restarts_and_epochs(iris, solver):
     n_epochs = clf.restart_results_["n_iter"].sum()
     extra = 3 if solver == "lbfgs" else 0  # the iteration L-BFGS begins last
     assert names.count("epoch") == n_epochs + extra
+    # a restart announces the epochs it may begin: max_iter, and for L-BFGS
+    # the iteration it begins last and never runs
+    assert recorder.restart_subtasks == [7 + (solver == "lbfgs")] * 3
     # callbacks that look at the model get a fitted estimator: a restart's
     # parameters at the end of an epoch; the selected restart's last ones are
     # the fitted model (for L-BFGS twice: its last iteration, and the one it

@@ -684,3 +684,18 @@ def test_all_zero_weights_are_no_rank_collapse(iris):
     categories = [w.category for w in caught]
     assert RankCollapseWarning not in categories
     assert categories.count(VanishingGradientWarning) == 2
+
+
+def test_activation_rank_of_a_wide_layer_on_a_sample_of_rows(iris):
+    # iris: 150 rows of 4 features, so the rank of a layer wider than
+    # isqrt(150 * 4) = 24 units is measured on every ceil(150 / 24) = 7th row
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(30,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    rows = D.hidden_activations(clf, X[::7])[0]
+    by_hand = D.effective_rank(rows - rows.mean(axis=0))
+    assert_allclose(clf.activation_stats_["effective_rank"], [by_hand], rtol=1e-6)
+    all_rows = D.activation_stats(clf, X)["effective_rank"][0]
+    assert not np.isclose(all_rows, by_hand)

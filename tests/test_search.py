@@ -3,6 +3,7 @@
 
 import pickle
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -97,6 +98,7 @@ def assert_same_search(ours, theirs, X):
     for key in b:
         if key.startswith("param_"):
             assert_array_equal(a[key].mask, b[key].mask)
+            assert a[key].dtype == b[key].dtype, key
             assert list(a[key].compressed()) == list(b[key].compressed())
         elif key.startswith(("split", "mean_test", "std_test")):
             assert_allclose(a[key], b[key], rtol=1e-10, atol=1e-10, err_msg=key)
@@ -420,6 +422,15 @@ def test_a_fold_without_a_class_is_refused(iris):
             search.fit(X, y)
     with pytest.raises(ValueError, match="n_splits=60 cannot be greater"):
         MLPClassifierCV(cv=60).fit(X, y)
+    # a binary target: the count is the missing class's
+    binary = (np.arange(150) == 0).astype(int)
+    with pytest.warns(UserWarning, match="least populated class"):
+        with pytest.raises(
+            ValueError,
+            match=r"training rows of fold 0 hold no sample of class 1 "
+            r"\(1 of the 150 samples, for 3 folds\)",
+        ):
+            search.fit(X, binary)
 
 
 def _diverging(X, y):
@@ -443,8 +454,14 @@ def test_a_fold_where_every_network_diverges(regression):
         match=r"(?s)3 fits failed out of a total of 6.*\ncandidate 1 "
         r"\{'learning_rate_init': 10.0\}, fold 0: ValueError: Solver produced "
         r"non-finite parameter weights.*all 2 restarts diverged",
-    ):
+    ) as record:
         search.fit(X, y)
+    # and GridSearchCV's warning about the NaN mean score
+    assert [
+        str(w.message)
+        for w in record
+        if str(w.message).startswith("One or more of the test scores are non-finite")
+    ]
     reference = _grid_search(search, X, y)
     for key in ("split0_test_score", "mean_test_score", "rank_test_score"):
         assert_allclose(search.cv_results_[key], reference.cv_results_[key])
@@ -704,6 +721,15 @@ def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
     )
     exhaustive = MLPClassifierCV(**params).fit(X, y)
     halving = MLPClassifierCV(search="halving", min_epochs=5, **params).fit(X, y)
+    # the first round pauses every network at 5 epochs and scores its best
+    # validated parameters: the exhaustive search's with max_iter=5
+    five = MLPClassifierCV(**{**params, "max_iter": 5}).fit(X, y)
+    first = halving.cv_results_["iter"] == 0
+    assert_allclose(
+        halving.cv_results_["mean_test_score"][first],
+        five.cv_results_["mean_test_score"],
+        rtol=1e-10,
+    )
     last = halving.cv_results_["iter"] == halving.cv_results_["iter"].max()
     for row in np.flatnonzero(last):
         c = params["param_grid"]["learning_rate_init"].index(
@@ -716,7 +742,7 @@ def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
         )
 
 
-def test_pause_and_resume_equal_one_run(iris):
+def test_pause_and_resume_equal_one_run(iris, monkeypatch):
     """Training paused after some epochs and resumed gives the same bits."""
     from skinit._batch import train
 
@@ -727,9 +753,16 @@ def test_pause_and_resume_equal_one_run(iris):
     full = clone(est).fit(X, y)
     paused = clone(est)
     spec, data = paused._prepare(X, y, None, incremental=False)
+    clock = iter(range(10**6))  # a second per reading
+    monkeypatch.setattr(
+        "skinit._solvers.time", SimpleNamespace(perf_counter=lambda: next(clock))
+    )
     train([spec], *data, pause_at=7)
     assert all(p.paused and p.n_iter == 7 for p in spec.progress)
+    # the fit time adds up over the runs (one second each on this clock)
+    assert [p.fit_time for p in spec.progress] == [1.0] * 3
     train([spec], *data, pause_at=19)
+    assert [p.fit_time for p in spec.progress] == [2.0] * 3
     train([spec], *data)
     paused._finish(spec, *data[:2])
     assert_same_model(paused, full, X)
