@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import neural_network
 from sklearn.datasets import load_digits, load_iris, make_moons
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skinit import MLPClassifier, MLPRegressor
@@ -699,3 +700,21 @@ def test_activation_rank_of_a_wide_layer_on_a_sample_of_rows(iris):
     assert_allclose(clf.activation_stats_["effective_rank"], [by_hand], rtol=1e-6)
     all_rows = D.activation_stats(clf, X)["effective_rank"][0]
     assert not np.isclose(all_rows, by_hand)
+
+
+def test_linear_layers_after_a_one_unit_layer_are_rank_one_by_construction(iris):
+    # 4 -> 1 -> 5 -> 5 identity units: every layer after the one-unit layer
+    # outputs one direction of the input, by construction, not by collapse
+    X, y = iris
+    reg = MLPRegressor(
+        hidden_layer_sizes=(1, 5, 5),
+        activation="identity",
+        max_iter=5,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RankCollapseWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, y)
+    assert_allclose(reg.activation_stats_["effective_rank"][1:], [1.0, 1.0], rtol=1e-6)
+    assert (reg.effective_rank_[2] > 1.5) and (reg.n_distinct_units_[2] == 5)
