@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Signal propagation against theory, and against an independent computation."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -371,3 +373,29 @@ def test_auto_jacobian_samples_cost_a_third_of_an_epoch():
     result = signal_propagation(estimator, X)
     assert result.n_jacobian_samples == len(range(0, 1000, 16)) == 63
     assert result.jacobian_singular_values.shape == (1, 63, 8)
+
+
+def test_a_jacobian_singular_to_working_precision_has_infinite_condition():
+    # identity units: the Jacobian is the weight matrix, here with singular
+    # values 1 (seven times) and 8e-16: below numpy.linalg.matrix_rank's
+    # tolerance, k * eps = 1.8e-15 for k = 8, so it is singular
+    rng = np.random.RandomState(0)
+    u, _ = np.linalg.qr(rng.normal(size=(8, 8)))
+    v, _ = np.linalg.qr(rng.normal(size=(8, 8)))
+    W = u @ np.diag([1.0] * 7 + [8e-16]) @ v.T
+    assert np.linalg.matrix_rank(W) == 7
+    X = rng.normal(size=(20, 8))
+    reg = neural_network.MLPRegressor(
+        hidden_layer_sizes=(8,), activation="identity", max_iter=1
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reg.fit(X, X[:, 0])
+    reg.coefs_[0] = W
+    result = signal_propagation(reg, X, jacobian_samples=3)
+    assert_allclose(result.jacobian_singular_values[0, :, 0], 1.0, rtol=1e-12)
+    assert_array_equal(result.jacobian_condition_number, np.inf)
+    # a smallest singular value of 1e-14 is not singular: its condition number
+    reg.coefs_[0] = u @ np.diag([1.0] * 7 + [1e-14]) @ v.T
+    result = signal_propagation(reg, X, jacobian_samples=3)
+    assert_allclose(result.jacobian_condition_number, 1e14, rtol=1e-2)
