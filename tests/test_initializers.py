@@ -655,3 +655,28 @@ def test_lsuv_sample_of_all_rows_draws_nothing(iris, sample_size):
     # were the sample, within LSUV's default tol of 0.1
     out = X @ ours.init_coefs_[0] + ours.init_intercepts_[0]
     assert abs(out.var() - 1) < 0.1
+
+
+def test_lsuv_sample_is_drawn_in_proportion_to_sample_weight(monkeypatch):
+    # rows of weight 9 are nine times as likely as rows of weight 1: about
+    # 90% of a sample of 100 among 500 of each (marked by the last feature)
+    rng = np.random.RandomState(0)
+    X = np.c_[rng.normal(size=(1000, 3)), np.repeat([0.0, 1.0], 500)]
+    y = rng.randint(2, size=1000)
+    sample_weight = np.repeat([1.0, 9.0], 500)
+    seen = []
+    rescale = I.LSUV.rescale
+
+    def recording(self, inputs, *args, **kwargs):
+        seen.append(inputs)
+        return rescale(self, inputs, *args, **kwargs)
+
+    monkeypatch.setattr(I.LSUV, "rescale", recording)
+    MLPClassifier(
+        hidden_layer_sizes=(4,),
+        init=[I.LSUV(sample_size=100), "glorot_uniform"],
+        max_iter=1,
+        random_state=0,
+    ).fit(X, y, sample_weight=sample_weight)
+    heavy = seen[0][:, -1].mean()
+    assert len(seen[0]) == 100 and 0.8 < heavy < 0.97

@@ -51,7 +51,9 @@ def test_gradient_flow_display(fitted, tmp_path):
         # updates numbered from 1, as first_gradient_update_ numbers them
         assert_array_equal(line.get_xdata(), np.arange(len(fitted.gradient_norms_)) + 1)
     assert display.ax_.get_yscale() == "log"
-    assert display.lines_[-1].get_label() == "output layer"
+    # hidden layers numbered from 0, as in unit_groups_ and the warnings
+    labels = [line.get_label() for line in display.lines_]
+    assert labels == ["layer 0", "layer 1", "output layer"]
     _render(display, tmp_path)
 
 
@@ -70,6 +72,7 @@ def test_activation_display(fitted, tmp_path):
         display.lines_["start"].get_ydata(), fitted.init_activation_stats_["std"]
     )
     assert_allclose(display.lines_["end"].get_ydata(), fitted.activation_stats_["std"])
+    assert display.ax_.get_yscale() == "log"
     _render(display, tmp_path)
 
 
