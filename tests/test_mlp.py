@@ -257,6 +257,18 @@ def test_float32_kept_float32(digits, solver):
     assert ours.n_iter_ == theirs.n_iter_
 
 
+def test_float32_input_to_a_float64_model_predicts_in_float64(digits):
+    # as scikit-learn: float32 rows times float64 weights are float64
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier, hidden_layer_sizes=(10,), max_iter=10, random_state=0
+    )
+    _fit_both(ours, theirs, X, y)
+    X32 = X.astype(np.float32)
+    assert ours.predict_proba(X32).dtype == theirs.predict_proba(X32).dtype
+    assert_allclose(ours.predict_proba(X32), theirs.predict_proba(X32), rtol=1e-12)
+
+
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 def test_partial_fit_equals_sklearn(digits, solver):
     X, y = digits

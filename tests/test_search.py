@@ -813,3 +813,23 @@ def test_wide_first_layer_agrees_with_separate_products(digits, monkeypatch):
     assert_allclose(
         wide.cv_restart_results_["loss"], separate.cv_restart_results_["loss"], 1e-10
     )
+
+
+def test_each_distinct_warning_of_the_cells_once(iris):
+    # untrained networks predict a single class: precision is ill-defined on
+    # every fold of every candidate, and the search says so once
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(1,),
+        init="zeros",
+        max_iter=1,
+        scoring="precision_macro",
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    ill_defined = [w for w in caught if "Precision is ill-defined" in str(w.message)]
+    assert len(ill_defined) == 1

@@ -94,6 +94,18 @@ def test_warm_start_checks_classes_and_architecture(iris):
     clf.set_params(hidden_layer_sizes=(7,))
     with pytest.raises(ValueError, match="hidden_layer_sizes=.*Set warm_start=False"):
         clf.fit(X, y)
+    # a change in a later layer too, the model left as it was
+    deep = MLPClassifier((5, 3), warm_start=True, max_iter=5).fit(X, y)
+    coefs = [c.copy() for c in deep.coefs_]
+    deep.set_params(hidden_layer_sizes=(5, 4))
+    with pytest.raises(
+        ValueError,
+        match=r"layers of shapes \[\(4, 5\), \(5, 3\), \(3, 3\)\]; with "
+        r"hidden_layer_sizes=\(5, 4\) .* \[\(4, 5\), \(5, 4\), \(4, 3\)\]",
+    ):
+        deep.fit(X, y)
+    for before, after in zip(coefs, deep.coefs_):
+        assert_array_equal(before, after)
 
 
 def test_poisson_rejects_negative_targets(iris):
