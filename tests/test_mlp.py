@@ -283,6 +283,26 @@ def test_partial_fit_equals_sklearn(digits, solver):
     assert_same_model(ours, theirs, X)
 
 
+def test_partial_fit_carries_the_no_improvement_count_as_sklearn(digits):
+    # every call counts an epoch that did not improve by tol: after more than
+    # n_iter_no_change of them, the adaptive rate is divided by 5
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier,
+        solver="sgd",
+        learning_rate="adaptive",
+        tol=10.0,
+        n_iter_no_change=2,
+        hidden_layer_sizes=(10,),
+        random_state=0,
+    )
+    for _ in range(5):
+        for est in (ours, theirs):
+            est.partial_fit(X, y, classes=np.unique(y))
+        assert ours._no_improvement_count == theirs._no_improvement_count
+    assert_same_model(ours, theirs, X)
+
+
 def test_partial_fit_regressor_equals_sklearn(regression):
     X, Y = regression
     ours, theirs = _pair(MLPRegressor, solver="sgd", random_state=0, max_iter=5)

@@ -512,7 +512,7 @@ def test_refit_false_and_callable(iris):
         hidden_layer_sizes=(4,), max_iter=10, param_grid={"alpha": [1e-4, 1.0, 5.0]}
     )
     search = MLPClassifierCV(refit=False, random_state=0, **params).fit(X, y)
-    assert search.best_params_ in search.cv_results_["params"]
+    assert search.best_params_ == _grid_search(search, X, y).best_params_
     assert not hasattr(search, "coefs_")
     with pytest.raises(Exception, match="not fitted"):
         search.predict(X)
@@ -523,6 +523,11 @@ def test_refit_false_and_callable(iris):
     assert lowest_alpha.alpha == 0.0001 and lowest_alpha.best_params_ == {
         "alpha": 0.0001
     }
+    # GridSearchCV's check of the index, with its words
+    for index in (-1, 3):
+        with pytest.raises(IndexError, match="best_index_ index out of range"):
+            refit = lambda r, index=index: index  # noqa: E731
+            MLPClassifierCV(refit=refit, random_state=0, **params).fit(X, y)
 
 
 # -- at home in scikit-learn --------------------------------------------------
