@@ -210,7 +210,16 @@ def test_sparse_input_gives_the_dense_result(iris):
     X, _ = iris
     estimator = MLPRegressor(hidden_layer_sizes=(6, 6), activation="tanh", n_restarts=2)
     estimator.set_params(random_state=0)
+    # not centered, with zeros: the input's variance is not its mean square
+    X = np.where(X > 0, X + 1.0, 0.0)
     dense = signal_propagation(estimator, X)
+    # restart 0's first layer is the single fit's starting one
+    single = clone(estimator).set_params(n_restarts=1, max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        single.fit(X, X[:, 0])
+    h = X @ single.init_coefs_[0] + single.init_intercepts_[0]
+    assert_allclose(dense.forward_gain[0, 0], np.var(h) / np.var(X), rtol=1e-12)
     for sparse in (sp.csr_matrix(X), sp.csc_matrix(X)):
         result = signal_propagation(estimator, sparse)
         for key in ("forward_gain", "chi", "jacobian_singular_values"):
