@@ -174,3 +174,27 @@ def test_layout_packs_like_sklearn():
     views, _ = layout.views(row)
     views[1][0, 0, 0] = -1.0  # views write through to the packed array
     assert row[0, 12] == -1.0
+
+
+@pytest.mark.parametrize("exact", [False, True], ids=["compiled", "exact"])
+@pytest.mark.parametrize("loss, out_activation", LOSSES[:2])
+def test_float32_log_loss_clips_at_float32_eps_as_sklearn(loss, out_activation, exact):
+    # outputs pushed to 0 and 1: scikit-learn clips the probabilities at the
+    # eps of their dtype, 1.2e-7 in float32 (a loss of about 16 per sample)
+    layout, theta, X, y = _problem(loss)
+    theta = (theta * 40).astype(np.float32)
+    X, y = X.astype(np.float32), y.astype(np.float32)
+    objective = Objective(
+        layout,
+        alpha=0.0,
+        loss=loss,
+        activation="tanh",
+        out_activation=out_activation,
+        exact=exact,
+    )
+    y_pred = objective.predict(theta, X)[0]
+    assert y_pred.min() < np.finfo(np.float32).eps  # the clip matters
+    expected = LOSS_FUNCTIONS[loss](y, y_pred)
+    workspace = Workspace(layout, 1, X.shape[0], theta.dtype)
+    got = objective.loss_grad(theta, np.empty_like(theta), X, y, None, workspace)
+    assert_allclose(got, [expected], rtol=1e-5)
