@@ -64,6 +64,12 @@ def test_symmetry_display(fitted, tmp_path):
     assert_array_equal(start, fitted.init_n_distinct_units_)
     assert_array_equal(end, fitted.n_distinct_units_)
     _render(display, tmp_path)
+    # a marker at each layer's width, above bars of fewer distinct units
+    display = SymmetryDisplay(
+        init_n_distinct_units=[1, 1], n_distinct_units=[1, 2], n_units=[8, 5]
+    ).plot()
+    (width,) = display.ax_.get_lines()
+    assert_array_equal(width.get_ydata(), [8, 5])
 
 
 def test_activation_display(fitted, tmp_path):
