@@ -54,6 +54,7 @@ TESTS = {
         "tests/test_restarts.py",
         "tests/test_validation.py",
         "tests/test_diagnostics.py",
+        "tests/test_callbacks.py",
     ],
     "skinit/_batch.py": [
         "tests/test_restarts.py",
@@ -61,7 +62,12 @@ TESTS = {
         "tests/test_search.py",
     ],
     "skinit/_restarts.py": ["tests/test_restarts.py"],
-    "skinit/_solvers.py": ["tests/test_mlp.py", "tests/test_kernels.py"],
+    "skinit/_solvers.py": [
+        "tests/test_mlp.py",
+        "tests/test_kernels.py",
+        "tests/test_validation.py",
+        "tests/test_restarts.py",
+    ],
     "skinit/_engine.py": ["tests/test_engine.py", "tests/test_mlp.py"],
     "skinit/_kernels.py": [
         "tests/test_kernels.py",
@@ -74,7 +80,11 @@ TESTS = {
     "skinit/_init.py": ["tests/test_initializers.py"],
     "skinit/initializers": ["tests/test_initializers.py"],
     "skinit/_cli.py": ["tests/test_cli.py"],
-    "skinit/utils": ["tests/test_validation.py", "tests/test_restarts.py"],
+    "skinit/utils": [
+        "tests/test_validation.py",
+        "tests/test_restarts.py",
+        "tests/test_plot.py",
+    ],
     "skinit/_plot": ["tests/test_plot.py"],
     "skinit/_callbacks.py": ["tests/test_callbacks.py"],
 }
