@@ -38,6 +38,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -303,4 +304,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    # a stopped run still removes its copies (TemporaryDirectory's cleanup)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sys.exit(main())
