@@ -257,6 +257,21 @@ def test_float32_kept_float32(digits, solver):
     assert ours.n_iter_ == theirs.n_iter_
 
 
+def test_string_labels_with_early_stopping_equal_sklearn(digits):
+    # the validation scores compare string labels
+    X, y = digits
+    labels = np.array([f"digit {k}" for k in y])
+    ours, theirs = _pair(
+        MLPClassifier,
+        hidden_layer_sizes=(10,),
+        early_stopping=True,
+        max_iter=10,
+        random_state=0,
+    )
+    _fit_both(ours, theirs, X, labels)
+    assert_same_model(ours, theirs, X)
+
+
 def test_float32_input_to_a_float64_model_predicts_in_float64(digits):
     # as scikit-learn: float32 rows times float64 weights are float64
     X, y = digits
