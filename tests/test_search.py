@@ -732,6 +732,12 @@ def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
     )
     exhaustive = MLPClassifierCV(**params).fit(X, y)
     halving = MLPClassifierCV(search="halving", min_epochs=5, **params).fit(X, y)
+    # HalvingGridSearchCV's bookkeeping, by hand: 4 candidates and factor 3
+    # need 2 rounds (1, 3 <= 4); 5 and 15 epochs fit in max_iter=30, 45 not
+    assert (halving.n_required_iterations_, halving.n_possible_iterations_) == (2, 2)
+    assert halving.n_iterations_ == 2
+    assert halving.n_resources_ == [5, 30] and halving.n_candidates_ == [4, 2]
+    assert (halving.min_resources_, halving.max_resources_) == (5, 30)
     # the first round pauses every network at 5 epochs and scores its best
     # validated parameters: the exhaustive search's with max_iter=5
     five = MLPClassifierCV(**{**params, "max_iter": 5}).fit(X, y)
