@@ -357,22 +357,33 @@ def test_random_state_instance_is_consumed_like_sklearn(digits):
     assert_same_model(ours, theirs, X)
 
 
-def test_verbose_output_matches_sklearn(digits, capsys):
+@pytest.mark.parametrize(
+    "config, last_line",
+    [
+        (dict(max_iter=3), "Validation score: "),
+        # the validation score never improves by 10: stopped after 2 epochs
+        (dict(max_iter=20, tol=10.0, n_iter_no_change=1), "epochs. Stopping."),
+    ],
+    ids=["max_iter", "stopped"],
+)
+def test_verbose_output_matches_sklearn(digits, capsys, config, last_line):
     X, y = digits
-    ours, theirs = _pair(
+    outputs = []
+    for est in _pair(
         MLPClassifier,
         hidden_layer_sizes=(5,),
-        max_iter=3,
         verbose=True,
         random_state=0,
         early_stopping=True,
-    )
-    _fit_both(ours, theirs, X, y)
-    ours_out = capsys.readouterr().out
-    _fit_both(theirs, ours, X, y)
-    theirs_out = capsys.readouterr().out
-    assert "Iteration 3, loss" in ours_out
-    assert ours_out == theirs_out
+        **config,
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est.fit(X, y)
+        outputs.append(capsys.readouterr().out)
+    assert "Iteration 2, loss" in outputs[0]
+    assert last_line in outputs[0].splitlines()[-1]
+    assert outputs[0] == outputs[1]
 
 
 def test_convergence_warning(digits):
