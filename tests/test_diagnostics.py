@@ -239,7 +239,7 @@ def test_activation_stats_use_evenly_spaced_samples():
     assert clf.activation_stats_["mean"] != D.activation_stats(clf, X[:1000])["mean"]
 
 
-def test_unit_groups_at_exactly_the_tolerance():
+def test_unit_groups_at_exactly_the_tolerance(grouping):
     # tol = 2**-20 (rtol 2**-20 of the largest parameter, 1.0): units at x = 0,
     # 1/4, 5/4 and 6/4 tol fall in two cells whose boxes neither exclude nor
     # guarantee a link; the closest pair is exactly tol apart: linked (<= tol)
