@@ -680,3 +680,12 @@ def test_lsuv_sample_is_drawn_in_proportion_to_sample_weight(monkeypatch):
     ).fit(X, y, sample_weight=sample_weight)
     heavy = seen[0][:, -1].mean()
     assert len(seen[0]) == 100 and 0.8 < heavy < 0.97
+
+
+def test_sparse_zeros_fall_on_random_inputs():
+    # ceil(0.3 * 10) = 3 zero weights per unit, at rows drawn for each unit:
+    # over 400 units every input is zero for some, about 30% of them
+    W = I.Sparse(sparsity=0.3, std=1.0)((10, 400), random_state=0)
+    assert_array_equal((W == 0).sum(axis=0), 3)
+    per_input = (W == 0).mean(axis=1)
+    assert_allclose(per_input, 0.3, atol=0.08)

@@ -93,6 +93,11 @@ def test_restarts_display_highlights_the_selected_restart(fitted, tmp_path):
         assert_allclose(line.get_ydata(), curve)
     widths = [line.get_linewidth() for line in display.lines_]
     assert int(np.argmax(widths)) == fitted.best_restart_
+    # only the selected restart is in the legend
+    labels = [line.get_label() for line in display.lines_]
+    best = fitted.best_restart_
+    assert labels[best] == f"restart {best} (selected)"
+    assert all(label.startswith("_") for k, label in enumerate(labels) if k != best)
     # drawn on top of the others
     zorders = [line.get_zorder() for line in display.lines_]
     assert all(
