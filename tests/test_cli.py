@@ -142,6 +142,7 @@ def test_regression_target_reports_r2(capsys, csv_file):
     [
         (["no_such_file.csv"], "no dataset named 'no_such_file.csv'"),
         (["iris", "--inits", "he"], "unknown initializer 'he'; choose among"),
+        (["iris", "--inits", " , "], "unknown initializer ' , '; choose among"),
         (["iris", "--report", "out.jpg"], "--report must name a .png file"),
     ],
 )
