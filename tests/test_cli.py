@@ -316,13 +316,15 @@ def test_empty_cells_are_missing_values(capsys, tmp_path, table):
     for i in range(0, 60, 7):
         rows[i + 1][1] = ""  # a missing feature
         X[i, 1] = np.nan
+    rows[1][2] = "?"  # a second one in the first row: cells are counted
+    X[0, 2] = np.nan
     rows[4][3] = "NA"  # a missing target: the row is left out
     keep = np.arange(60) != 3
     path = _write(tmp_path / "data.csv", ",", rows)
     code, out, err = _run(capsys, path, "--inits", "ones", "--hidden", "3", "--cv", "2")
     assert code == 0
     assert "1 rows without a target value ('label') left out" in err
-    assert "59 samples, 3 features (9 missing values, imputed" in err
+    assert "59 samples, 3 features (10 missing values, imputed" in err
     clf = MLPClassifier((3,), init="ones", max_iter=100, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
