@@ -54,6 +54,8 @@ def test_gradient_flow_display(fitted, tmp_path):
     # hidden layers numbered from 0, as in unit_groups_ and the warnings
     labels = [line.get_label() for line in display.lines_]
     assert labels == ["layer 0", "layer 1", "output layer"]
+    legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert legend == labels
     _render(display, tmp_path)
 
 

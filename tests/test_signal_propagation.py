@@ -408,3 +408,25 @@ def test_a_jacobian_singular_to_working_precision_has_infinite_condition():
     reg.coefs_[0] = u @ np.diag([1.0] * 7 + [1e-14]) @ v.T
     result = signal_propagation(reg, X, jacobian_samples=3)
     assert_allclose(result.jacobian_condition_number, 1e14, rtol=1e-2)
+
+
+@pytest.mark.parametrize("n_layers, elided", [(12, False), (13, True)])
+def test_repr_shows_up_to_twelve_layers(n_layers, elided):
+    from skinit._signal import SignalPropagation
+
+    result = SignalPropagation(
+        forward_gain=np.ones((1, n_layers)),
+        chi=np.ones((1, n_layers)),
+        jacobian_singular_values=np.ones((1, 1, 2)),
+        jacobian_condition_number=np.ones((1, 1)),
+        trainable_depth=np.array([np.inf]),
+        restarts=np.array([0]),
+        fitted=False,
+        activation="tanh",
+        layer_widths=[2] * (n_layers + 1),
+        n_samples=5,
+        n_jacobian_samples=1,
+    )
+    header = repr(result).splitlines()[1].split()
+    assert ("..." in header) == elided
+    assert header[-1] == str(n_layers - 1)
