@@ -1040,14 +1040,14 @@ class MLPRegressorCV(_SearchMixin, MLPRegressor):
     ...     hidden_layer_sizes=(20,),
     ...     max_iter=300,
     ...     learning_rate_init=0.01,
-    ...     param_grid={{"alpha": [1e-4, 1.0, 100.0]}},
+    ...     param_grid={{"alpha": [1e-4, 1e2, 1e4]}},
     ...     cv=3,
     ...     random_state=0,
     ... )
     >>> search.fit(X, y).best_params_
     {{'alpha': 0.0001}}
-    >>> round(search.score(X, y), 2)
-    0.98
+    >>> bool(search.score(X, y) > 0.95)
+    True
     """
 
     _plain_class = MLPRegressor

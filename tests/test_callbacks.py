@@ -3,7 +3,9 @@
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
 
@@ -18,6 +20,7 @@ class Recorder:
     def __init__(self, stop_after=None):
         self.stop_after = stop_after
         self.ended = []
+        self.restart_subtasks = []
 
     def setup(self, estimator, context):
         pass
@@ -30,6 +33,8 @@ class Recorder:
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
         self.ended.append((context.task_name, fitted_estimator))
+        if context.task_name == "restart":
+            self.restart_subtasks.append(context.max_subtasks)
         if context.task_name == "epoch" and self.stop_after is not None:
             return context.task_id + 1 >= self.stop_after
         return False
@@ -54,9 +59,21 @@ def test_task_tree_has_restarts_and_epochs(iris, solver):
     n_epochs = clf.restart_results_["n_iter"].sum()
     extra = 3 if solver == "lbfgs" else 0  # the iteration L-BFGS begins last
     assert names.count("epoch") == n_epochs + extra
-    # callbacks that look at the model get a fitted estimator
-    epoch_model = next(est for name, est in recorder.ended if name == "epoch")
-    assert epoch_model.predict(iris[0]).shape == iris[1].shape
+    # a restart announces the epochs it may begin: max_iter, and for L-BFGS
+    # the iteration it begins last and never runs
+    assert recorder.restart_subtasks == [7 + (solver == "lbfgs")] * 3
+    # callbacks that look at the model get a fitted estimator: a restart's
+    # parameters at the end of an epoch; the selected restart's last ones are
+    # the fitted model (for L-BFGS twice: its last iteration, and the one it
+    # begins and never runs)
+    finals = [
+        est
+        for name, est in recorder.ended
+        if name == "epoch"
+        and all(np.array_equal(a, b) for a, b in zip(est.coefs_, clf.coefs_))
+    ]
+    assert len(finals) == (2 if solver == "lbfgs" else 1)
+    assert_array_equal(finals[-1].predict_proba(iris[0]), clf.predict_proba(iris[0]))
 
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
@@ -68,10 +85,24 @@ def test_callback_asking_to_stop_ends_training_cleanly(iris, solver):
         solver=solver,
         random_state=0,
     )
-    clf.set_callbacks(Recorder(stop_after=4)).fit(*iris)
+    recorder = Recorder(stop_after=4)
+    clf.set_callbacks(recorder).fit(*iris)
     assert list(clf.restart_results_["n_iter"]) == [4, 4]
-    assert np.isfinite(clf.loss_)
-    assert clf.score(*iris) > 0
+    # each epoch ended once: the one that asked to stop is not ended again
+    names = [name for name, _ in recorder.ended]
+    assert names.count("epoch") == 2 * 4
+    # the selected restart is the fit of its seed stopped by max_iter=4
+    stopped = MLPClassifier(
+        hidden_layer_sizes=(5,),
+        max_iter=4,
+        solver=solver,
+        random_state=clf.restart_seeds_[clf.best_restart_],
+    )
+    with pytest.warns(ConvergenceWarning):
+        stopped.fit(*iris)
+    for a, b in zip(clf.coefs_ + clf.intercepts_, stopped.coefs_ + stopped.intercepts_):
+        assert_array_equal(a, b)
+    assert clf.loss_ == stopped.loss_
 
 
 def test_callbacks_reach_the_estimators_inside_grid_search(iris):

@@ -142,6 +142,7 @@ def test_regression_target_reports_r2(capsys, csv_file):
     [
         (["no_such_file.csv"], "no dataset named 'no_such_file.csv'"),
         (["iris", "--inits", "he"], "unknown initializer 'he'; choose among"),
+        (["iris", "--inits", " , "], "unknown initializer ' , '; choose among"),
         (["iris", "--report", "out.jpg"], "--report must name a .png file"),
     ],
 )
@@ -315,13 +316,15 @@ def test_empty_cells_are_missing_values(capsys, tmp_path, table):
     for i in range(0, 60, 7):
         rows[i + 1][1] = ""  # a missing feature
         X[i, 1] = np.nan
+    rows[1][2] = "?"  # a second one in the first row: cells are counted
+    X[0, 2] = np.nan
     rows[4][3] = "NA"  # a missing target: the row is left out
     keep = np.arange(60) != 3
     path = _write(tmp_path / "data.csv", ",", rows)
     code, out, err = _run(capsys, path, "--inits", "ones", "--hidden", "3", "--cv", "2")
     assert code == 0
     assert "1 rows without a target value ('label') left out" in err
-    assert "59 samples, 3 features (9 missing values, imputed" in err
+    assert "59 samples, 3 features (10 missing values, imputed" in err
     clf = MLPClassifier((3,), init="ones", max_iter=100, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -419,7 +422,8 @@ def test_gradient_health_words():
     from skinit._cli import gradient_health
 
     # medians per layer: 2 and 6, so the weakest is a third of the strongest
-    healthy = _Fitted([[1.0, 4.0], [3.0, 8.0], [2.0, 6.0]], [1, 1], [0.5])
+    # (the means, 2 and 23.3, would say 0.09: one large update does not count)
+    healthy = _Fitted([[1.0, 4.0], [3.0, 60.0], [2.0, 6.0]], [1, 1], [0.5])
     assert gradient_health(healthy) == "ok, weakest layer 0.3 of strongest"
     assert gradient_health(_Fitted([[0, 1]], [0, 1], [0.0])) == "no gradient: layer 0"
     assert gradient_health(_Fitted([[1, 1]], [1, 1], [1.0])) == "dead: layer 0"

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import neural_network
 from sklearn.datasets import load_digits, load_iris, make_moons
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skinit import MLPClassifier, MLPRegressor
@@ -238,7 +239,7 @@ def test_activation_stats_use_evenly_spaced_samples():
     assert clf.activation_stats_["mean"] != D.activation_stats(clf, X[:1000])["mean"]
 
 
-def test_unit_groups_at_exactly_the_tolerance():
+def test_unit_groups_at_exactly_the_tolerance(grouping):
     # tol = 2**-20 (rtol 2**-20 of the largest parameter, 1.0): units at x = 0,
     # 1/4, 5/4 and 6/4 tol fall in two cells whose boxes neither exclude nor
     # guarantee a link; the closest pair is exactly tol apart: linked (<= tol)
@@ -657,3 +658,63 @@ def test_symmetry_warning_for_a_single_pair_of_copies(iris):
             hidden_layer_sizes=(6,), init=one_pair, max_iter=5, random_state=0
         ).fit(X, y)
     assert_array_equal(clf.unit_groups_[0], [0, 1, 2, 3, 4, 0])
+
+
+def test_all_zero_weights_are_no_rank_collapse(iris):
+    # after one update only the output layer has learnt: the hidden layers'
+    # weights are still zero, of effective rank 0 (no direction at all),
+    # which is no collapse to one direction; their random biases keep their
+    # units distinct
+    X, y = iris
+    clf = MLPClassifier(
+        hidden_layer_sizes=(6, 6),
+        activation="tanh",
+        solver="sgd",
+        batch_size=len(X),
+        init="zeros",
+        bias_init=RandomNormal(stddev=1.0),
+        max_iter=1,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.fit(X, y)
+    assert_array_equal(clf.effective_rank_, [0.0, 0.0])
+    assert_array_equal(clf.n_distinct_units_, [6, 6])
+    assert_array_equal(clf.first_gradient_update_, [0, 0, 1])
+    categories = [w.category for w in caught]
+    assert RankCollapseWarning not in categories
+    assert categories.count(VanishingGradientWarning) == 2
+
+
+def test_activation_rank_of_a_wide_layer_on_a_sample_of_rows(iris):
+    # iris: 150 rows of 4 features, so the rank of a layer wider than
+    # isqrt(150 * 4) = 24 units is measured on every ceil(150 / 24) = 7th row
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(30,), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    rows = D.hidden_activations(clf, X[::7])[0]
+    by_hand = D.effective_rank(rows - rows.mean(axis=0))
+    assert_allclose(clf.activation_stats_["effective_rank"], [by_hand], rtol=1e-6)
+    all_rows = D.activation_stats(clf, X)["effective_rank"][0]
+    assert not np.isclose(all_rows, by_hand)
+
+
+def test_linear_layers_after_a_one_unit_layer_are_rank_one_by_construction(iris):
+    # 4 -> 1 -> 5 -> 5 identity units: every layer after the one-unit layer
+    # outputs one direction of the input, by construction, not by collapse
+    X, y = iris
+    reg = MLPRegressor(
+        hidden_layer_sizes=(1, 5, 5),
+        activation="identity",
+        max_iter=5,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RankCollapseWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, y)
+    assert_allclose(reg.activation_stats_["effective_rank"][1:], [1.0, 1.0], rtol=1e-6)
+    assert (reg.effective_rank_[2] > 1.5) and (reg.n_distinct_units_[2] == 5)

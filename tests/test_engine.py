@@ -75,6 +75,17 @@ def test_gradient_matches_finite_differences(
     assert_allclose(grad[0], numeric, rtol=1e-5, atol=1e-7)
 
 
+def _tanh_objective(layout, loss, out_activation, exact):
+    return Objective(
+        layout,
+        alpha=0.0,
+        loss=loss,
+        activation="tanh",
+        out_activation=out_activation,
+        exact=exact,
+    )
+
+
 @pytest.mark.skipif(
     Version(sklearn.__version__) < Version("1.7"),
     reason="scikit-learn < 1.7 has no weighted (or poisson) MLP losses to compare",
@@ -83,14 +94,7 @@ def test_gradient_matches_finite_differences(
 @pytest.mark.parametrize("loss, out_activation", LOSSES)
 def test_loss_matches_sklearn(loss, out_activation, exact, rtol):
     layout, theta, X, y = _problem(loss)
-    objective = Objective(
-        layout,
-        alpha=0.0,
-        loss=loss,
-        activation="tanh",
-        out_activation=out_activation,
-        exact=exact,
-    )
+    objective = _tanh_objective(layout, loss, out_activation, exact)
     y_pred = objective.predict(theta, X)[0]
     sample_weight = np.linspace(0.5, 2, X.shape[0])
     workspace = Workspace(layout, 1, X.shape[0], theta.dtype)
@@ -214,3 +218,20 @@ def test_memory_of_k_networks_grows_by_four_copies_of_their_parameters():
     growth = peak(k) - peak(1)
     allowed = 4 * (k - 1) * per_network + activations(k) - activations(1)
     assert growth <= allowed + 0.5 * per_network
+
+
+@pytest.mark.parametrize("exact", [False, True], ids=["compiled", "exact"])
+@pytest.mark.parametrize("loss, out_activation", LOSSES[:2])
+def test_float32_log_loss_clips_at_float32_eps_as_sklearn(loss, out_activation, exact):
+    # outputs pushed to 0 and 1: scikit-learn clips the probabilities at the
+    # eps of their dtype, 1.2e-7 in float32 (a loss of about 16 per sample)
+    layout, theta, X, y = _problem(loss)
+    theta = (theta * 40).astype(np.float32)
+    X, y = X.astype(np.float32), y.astype(np.float32)
+    objective = _tanh_objective(layout, loss, out_activation, exact)
+    y_pred = objective.predict(theta, X)[0]
+    assert y_pred.min() < np.finfo(np.float32).eps  # the clip matters
+    expected = LOSS_FUNCTIONS[loss](y, y_pred)
+    workspace = Workspace(layout, 1, X.shape[0], theta.dtype)
+    got = objective.loss_grad(theta, np.empty_like(theta), X, y, None, workspace)
+    assert_allclose(got, [expected], rtol=1e-5)

@@ -636,3 +636,56 @@ def test_lsuv_rescalings_by_hand():
     # without biases one rescaling is exact: no warning, unit variance
     one = I.LSUV(max_iter=1).rescale(X, W, np.zeros(4))
     assert_allclose(np.var(X @ one), 1.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("sample_size", [149, 150])
+def test_lsuv_sample_of_all_rows_draws_nothing(iris, sample_size):
+    # a sample_size of at least the number of rows takes them all, in order,
+    # and draws nothing from the random state (shuffling draws from it next);
+    # one row fewer draws them
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(5,), solver="sgd", batch_size=20, max_iter=3, random_state=0
+    )
+    ours = MLPClassifier(init=I.LSUV(sample_size=sample_size), **params).fit(X, y)
+    all_rows = MLPClassifier(init=I.LSUV(sample_size=1000), **params).fit(X, y)
+    same = ours.loss_curve_ == all_rows.loss_curve_
+    assert same == (sample_size == 150)
+    # the first layer's output on all the rows has unit variance when they
+    # were the sample, within LSUV's default tol of 0.1
+    out = X @ ours.init_coefs_[0] + ours.init_intercepts_[0]
+    assert abs(out.var() - 1) < 0.1
+
+
+def test_lsuv_sample_is_drawn_in_proportion_to_sample_weight(monkeypatch):
+    # rows of weight 9 are nine times as likely as rows of weight 1: about
+    # 90% of a sample of 100 among 500 of each (marked by the last feature)
+    rng = np.random.RandomState(0)
+    X = np.c_[rng.normal(size=(1000, 3)), np.repeat([0.0, 1.0], 500)]
+    y = rng.randint(2, size=1000)
+    sample_weight = np.repeat([1.0, 9.0], 500)
+    seen = []
+    rescale = I.LSUV.rescale
+
+    def recording(self, inputs, *args, **kwargs):
+        seen.append(inputs)
+        return rescale(self, inputs, *args, **kwargs)
+
+    monkeypatch.setattr(I.LSUV, "rescale", recording)
+    MLPClassifier(
+        hidden_layer_sizes=(4,),
+        init=[I.LSUV(sample_size=100), "glorot_uniform"],
+        max_iter=1,
+        random_state=0,
+    ).fit(X, y, sample_weight=sample_weight)
+    heavy = seen[0][:, -1].mean()
+    assert len(seen[0]) == 100 and 0.8 < heavy < 0.97
+
+
+def test_sparse_zeros_fall_on_random_inputs():
+    # ceil(0.3 * 10) = 3 zero weights per unit, at rows drawn for each unit:
+    # over 400 units every input is zero for some, about 30% of them
+    W = I.Sparse(sparsity=0.3, std=1.0)((10, 400), random_state=0)
+    assert_array_equal((W == 0).sum(axis=0), 3)
+    per_input = (W == 0).mean(axis=1)
+    assert_allclose(per_input, 0.3, atol=0.08)

@@ -128,6 +128,9 @@ def test_classifier_equals_sklearn(digits, activation, config):
     [
         dict(early_stopping=True, n_iter_no_change=3),
         dict(early_stopping=True, solver="sgd", learning_rate="adaptive"),
+        # 32 of the 300 rows held out (ceil(31.5)): the batch of 269 is
+        # clipped to the 268 left, with a warning
+        dict(early_stopping=True, validation_fraction=0.105, batch_size=269),
         dict(alpha=1.0, batch_size=1000),
         dict(hidden_layer_sizes=5),
         dict(hidden_layer_sizes=()),
@@ -254,6 +257,33 @@ def test_float32_kept_float32(digits, solver):
     assert ours.n_iter_ == theirs.n_iter_
 
 
+def test_string_labels_with_early_stopping_equal_sklearn(digits):
+    # the validation scores compare string labels
+    X, y = digits
+    labels = np.array([f"digit {k}" for k in y])
+    ours, theirs = _pair(
+        MLPClassifier,
+        hidden_layer_sizes=(10,),
+        early_stopping=True,
+        max_iter=10,
+        random_state=0,
+    )
+    _fit_both(ours, theirs, X, labels)
+    assert_same_model(ours, theirs, X)
+
+
+def test_float32_input_to_a_float64_model_predicts_in_float64(digits):
+    # as scikit-learn: float32 rows times float64 weights are float64
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier, hidden_layer_sizes=(10,), max_iter=10, random_state=0
+    )
+    _fit_both(ours, theirs, X, y)
+    X32 = X.astype(np.float32)
+    assert ours.predict_proba(X32).dtype == theirs.predict_proba(X32).dtype
+    assert_allclose(ours.predict_proba(X32), theirs.predict_proba(X32), rtol=1e-12)
+
+
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 def test_partial_fit_equals_sklearn(digits, solver):
     X, y = digits
@@ -265,6 +295,26 @@ def test_partial_fit_equals_sklearn(digits, solver):
         chunk = slice(start, start + 100)
         for est in (ours, theirs):
             est.partial_fit(X[chunk], y[chunk], classes=classes)
+    assert_same_model(ours, theirs, X)
+
+
+def test_partial_fit_carries_the_no_improvement_count_as_sklearn(digits):
+    # every call counts an epoch that did not improve by tol: after more than
+    # n_iter_no_change of them, the adaptive rate is divided by 5
+    X, y = digits
+    ours, theirs = _pair(
+        MLPClassifier,
+        solver="sgd",
+        learning_rate="adaptive",
+        tol=10.0,
+        n_iter_no_change=2,
+        hidden_layer_sizes=(10,),
+        random_state=0,
+    )
+    for _ in range(5):
+        for est in (ours, theirs):
+            est.partial_fit(X, y, classes=np.unique(y))
+        assert ours._no_improvement_count == theirs._no_improvement_count
     assert_same_model(ours, theirs, X)
 
 
@@ -307,22 +357,33 @@ def test_random_state_instance_is_consumed_like_sklearn(digits):
     assert_same_model(ours, theirs, X)
 
 
-def test_verbose_output_matches_sklearn(digits, capsys):
+@pytest.mark.parametrize(
+    "config, last_line",
+    [
+        (dict(max_iter=3), "Validation score: "),
+        # the validation score never improves by 10: stopped after 2 epochs
+        (dict(max_iter=20, tol=10.0, n_iter_no_change=1), "epochs. Stopping."),
+    ],
+    ids=["max_iter", "stopped"],
+)
+def test_verbose_output_matches_sklearn(digits, capsys, config, last_line):
     X, y = digits
-    ours, theirs = _pair(
+    outputs = []
+    for est in _pair(
         MLPClassifier,
         hidden_layer_sizes=(5,),
-        max_iter=3,
         verbose=True,
         random_state=0,
         early_stopping=True,
-    )
-    _fit_both(ours, theirs, X, y)
-    ours_out = capsys.readouterr().out
-    _fit_both(theirs, ours, X, y)
-    theirs_out = capsys.readouterr().out
-    assert "Iteration 3, loss" in ours_out
-    assert ours_out == theirs_out
+        **config,
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est.fit(X, y)
+        outputs.append(capsys.readouterr().out)
+    assert "Iteration 2, loss" in outputs[0]
+    assert last_line in outputs[0].splitlines()[-1]
+    assert outputs[0] == outputs[1]
 
 
 def test_convergence_warning(digits):

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import Bunch
 
 from skinit import (
     ActivationDisplay,
@@ -47,8 +48,14 @@ def test_gradient_flow_display(fitted, tmp_path):
     assert len(display.lines_) == 3
     for layer, line in enumerate(display.lines_):
         assert_allclose(line.get_ydata(), fitted.gradient_norms_[:, layer])
+        # updates numbered from 1, as first_gradient_update_ numbers them
+        assert_array_equal(line.get_xdata(), np.arange(len(fitted.gradient_norms_)) + 1)
     assert display.ax_.get_yscale() == "log"
-    assert display.lines_[-1].get_label() == "output layer"
+    # hidden layers numbered from 0, as in unit_groups_ and the warnings
+    labels = [line.get_label() for line in display.lines_]
+    assert labels == ["layer 0", "layer 1", "output layer"]
+    legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert legend == labels
     _render(display, tmp_path)
 
 
@@ -59,6 +66,12 @@ def test_symmetry_display(fitted, tmp_path):
     assert_array_equal(start, fitted.init_n_distinct_units_)
     assert_array_equal(end, fitted.n_distinct_units_)
     _render(display, tmp_path)
+    # a marker at each layer's width, above bars of fewer distinct units
+    display = SymmetryDisplay(
+        init_n_distinct_units=[1, 1], n_distinct_units=[1, 2], n_units=[8, 5]
+    ).plot()
+    (width,) = display.ax_.get_lines()
+    assert_array_equal(width.get_ydata(), [8, 5])
 
 
 def test_activation_display(fitted, tmp_path):
@@ -67,6 +80,7 @@ def test_activation_display(fitted, tmp_path):
         display.lines_["start"].get_ydata(), fitted.init_activation_stats_["std"]
     )
     assert_allclose(display.lines_["end"].get_ydata(), fitted.activation_stats_["std"])
+    assert display.ax_.get_yscale() == "log"
     _render(display, tmp_path)
 
 
@@ -81,6 +95,18 @@ def test_restarts_display_highlights_the_selected_restart(fitted, tmp_path):
         assert_allclose(line.get_ydata(), curve)
     widths = [line.get_linewidth() for line in display.lines_]
     assert int(np.argmax(widths)) == fitted.best_restart_
+    # only the selected restart is in the legend
+    labels = [line.get_label() for line in display.lines_]
+    best = fitted.best_restart_
+    assert labels[best] == f"restart {best} (selected)"
+    assert all(label.startswith("_") for k, label in enumerate(labels) if k != best)
+    # drawn on top of the others
+    zorders = [line.get_zorder() for line in display.lines_]
+    assert all(
+        zorder < zorders[fitted.best_restart_]
+        for k, zorder in enumerate(zorders)
+        if k != fitted.best_restart_
+    )
     _render(display, tmp_path)
 
 
@@ -170,3 +196,21 @@ def test_symmetry_display_bars_at_the_start_and_the_end(tmp_path):
     assert [bar.get_height() for bar in display.bars_["start"]] == [3]
     assert [bar.get_height() for bar in display.bars_["end"]] == [6]
     _render(display, tmp_path)
+
+
+def test_spectrum_is_the_fraction_of_singular_values_up_to_each_value():
+    # singular values 0, 0, 1, 2 (and 2, 0, 1, 4): zeros are not drawn on the
+    # log axis but count in the fractions, as in numpy's empirical CDF
+    values = np.array([[[2.0, 1.0, 0.0, 0.0]], [[4.0, 1.0, 2.0, 0.0]]])
+    result = Bunch(
+        chi=np.ones((2, 1)),
+        forward_gain=np.ones((2, 1)),
+        jacobian_singular_values=values,
+    )
+    display = SignalPropagationDisplay(results={"net": result}).plot()
+    line = display.lines_["net"]["spectrum"]
+    assert_array_equal(line.get_xdata(), [1.0, 1.0, 2.0, 2.0, 4.0])
+    assert_allclose(line.get_ydata(), np.array([4, 5, 6, 7, 8]) / 8)
+    import matplotlib.pyplot as plt
+
+    plt.close(display.figure_)

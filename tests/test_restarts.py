@@ -417,3 +417,20 @@ def test_ties_go_to_the_lowest_restart_index():
     best, rank = rank_restarts(losses, losses, diverged)  # scores: higher wins
     assert best == 1
     assert_array_equal(rank[1:30], np.arange(1, 30))
+
+
+def test_lbfgs_stopped_by_max_fun_has_not_converged(iris):
+    # scipy stops on max_fun before max_iter: scikit-learn warns that it did
+    # not converge, so the record says so, though n_iter < max_iter
+    X, y = iris
+    clf = _clf(solver="lbfgs", max_fun=10, max_iter=50, n_restarts=2, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="2 of 2 restarts did not converge"):
+        clf.fit(X, y)
+    reference = neural_network.MLPClassifier(
+        hidden_layer_sizes=(6,), solver="lbfgs", max_fun=10, max_iter=50, random_state=0
+    )
+    with pytest.warns(ConvergenceWarning, match="status=1"):
+        reference.fit(X, y)
+    results = clf.restart_results_
+    assert results["n_iter"][0] == reference.n_iter_ < 50
+    assert_array_equal(results["converged"], [False, False])

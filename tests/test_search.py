@@ -3,6 +3,7 @@
 
 import pickle
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -98,6 +99,7 @@ def assert_same_search(ours, theirs, X):
     for key in b:
         if key.startswith("param_"):
             assert_array_equal(a[key].mask, b[key].mask)
+            assert a[key].dtype == b[key].dtype, key
             assert list(a[key].compressed()) == list(b[key].compressed())
         elif key.startswith(("split", "mean_test", "std_test")):
             assert_allclose(a[key], b[key], rtol=1e-10, atol=1e-10, err_msg=key)
@@ -122,6 +124,12 @@ CLASSIFIER_CASES = {
     "sgd-adaptive": dict(
         params=dict(solver="sgd", learning_rate="adaptive", tol=0.05),
         grid={"learning_rate_init": [0.05, 0.2]},
+    ),
+    # minibatches smaller than the folds: the shuffling matters, and folds of
+    # 112 and 113 rows train in two runs whose random streams stay apart
+    "sgd-minibatches": dict(
+        params=dict(solver="sgd", batch_size=16, learning_rate_init=0.05),
+        grid={"alpha": [1e-4, 0.1]},
     ),
     "lbfgs-alpha": dict(
         params=dict(solver="lbfgs"),
@@ -172,6 +180,21 @@ def test_classifier_search_equals_grid_search(iris, case):
     assert_same_search(search, _grid_search(search, X, y), X)
     # the test scores do differ between candidates: the comparison has teeth
     assert np.ptp(search.cv_results_["mean_test_score"]) > 0
+
+
+def test_random_state_instance_equals_grid_search(iris):
+    # GridSearchCV clones the estimator, and its RandomState, for every cell:
+    # each cell and the refit draw from the same, unconsumed, state
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(4,),
+        max_iter=10,
+        random_state=np.random.RandomState(0),
+        learning_rate_init=0.02,
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=3,
+    ).fit(X, y)
+    assert_same_search(search, _grid_search(search, X, y), X)
 
 
 def _input_forms():
@@ -411,6 +434,15 @@ def test_a_fold_without_a_class_is_refused(iris):
             search.fit(X, y)
     with pytest.raises(ValueError, match="n_splits=60 cannot be greater"):
         MLPClassifierCV(cv=60).fit(X, y)
+    # a binary target: the count is the missing class's
+    binary = (np.arange(150) == 0).astype(int)
+    with pytest.warns(UserWarning, match="least populated class"):
+        with pytest.raises(
+            ValueError,
+            match=r"training rows of fold 0 hold no sample of class 1 "
+            r"\(1 of the 150 samples, for 3 folds\)",
+        ):
+            search.fit(X, binary)
 
 
 def _diverging(X, y):
@@ -434,8 +466,14 @@ def test_a_fold_where_every_network_diverges(regression):
         match=r"(?s)3 fits failed out of a total of 6.*\ncandidate 1 "
         r"\{'learning_rate_init': 10.0\}, fold 0: ValueError: Solver produced "
         r"non-finite parameter weights.*all 2 restarts diverged",
-    ):
+    ) as record:
         search.fit(X, y)
+    # and GridSearchCV's warning about the NaN mean score
+    assert [
+        str(w.message)
+        for w in record
+        if str(w.message).startswith("One or more of the test scores are non-finite")
+    ]
     reference = _grid_search(search, X, y)
     for key in ("split0_test_score", "mean_test_score", "rank_test_score"):
         assert_allclose(search.cv_results_[key], reference.cv_results_[key])
@@ -480,7 +518,7 @@ def test_refit_false_and_callable(iris):
         hidden_layer_sizes=(4,), max_iter=10, param_grid={"alpha": [1e-4, 1.0, 5.0]}
     )
     search = MLPClassifierCV(refit=False, random_state=0, **params).fit(X, y)
-    assert search.best_params_ in search.cv_results_["params"]
+    assert search.best_params_ == _grid_search(search, X, y).best_params_
     assert not hasattr(search, "coefs_")
     with pytest.raises(Exception, match="not fitted"):
         search.predict(X)
@@ -491,6 +529,11 @@ def test_refit_false_and_callable(iris):
     assert lowest_alpha.alpha == 0.0001 and lowest_alpha.best_params_ == {
         "alpha": 0.0001
     }
+    # GridSearchCV's check of the index, with its words
+    for index in (-1, 3):
+        with pytest.raises(IndexError, match="best_index_ index out of range"):
+            refit = lambda r, index=index: index  # noqa: E731
+            MLPClassifierCV(refit=refit, random_state=0, **params).fit(X, y)
 
 
 # -- at home in scikit-learn --------------------------------------------------
@@ -591,9 +634,16 @@ def test_callbacks_see_candidates_folds_restarts_and_refit(iris):
         search.restart_results_["n_iter"]
     )
     assert names.count("refit") == 1 and names[-1] == "fit"
-    # an epoch's fitted estimator predicts, as the cell's model at that epoch
-    epoch_model = next(est for name, _, est in recorder.ended if name == "epoch")
-    assert epoch_model.predict(X).shape == y.shape
+    # an epoch's fitted estimator is a network's model at that epoch: the
+    # refit's selected restart ends as the fitted search
+    finals = [
+        est
+        for name, _, est in recorder.ended
+        if name == "epoch"
+        and all(np.array_equal(a, b) for a, b in zip(est.coefs_, search.coefs_))
+    ]
+    assert len(finals) == 1
+    assert_array_equal(finals[0].predict_proba(X), search.predict_proba(X))
 
 
 def test_progress_bar(iris):
@@ -688,6 +738,21 @@ def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
     )
     exhaustive = MLPClassifierCV(**params).fit(X, y)
     halving = MLPClassifierCV(search="halving", min_epochs=5, **params).fit(X, y)
+    # HalvingGridSearchCV's bookkeeping, by hand: 4 candidates and factor 3
+    # need 2 rounds (1, 3 <= 4); 5 and 15 epochs fit in max_iter=30, 45 not
+    assert (halving.n_required_iterations_, halving.n_possible_iterations_) == (2, 2)
+    assert halving.n_iterations_ == 2
+    assert halving.n_resources_ == [5, 30] and halving.n_candidates_ == [4, 2]
+    assert (halving.min_resources_, halving.max_resources_) == (5, 30)
+    # the first round pauses every network at 5 epochs and scores its best
+    # validated parameters: the exhaustive search's with max_iter=5
+    five = MLPClassifierCV(**{**params, "max_iter": 5}).fit(X, y)
+    first = halving.cv_results_["iter"] == 0
+    assert_allclose(
+        halving.cv_results_["mean_test_score"][first],
+        five.cv_results_["mean_test_score"],
+        rtol=1e-10,
+    )
     last = halving.cv_results_["iter"] == halving.cv_results_["iter"].max()
     for row in np.flatnonzero(last):
         c = params["param_grid"]["learning_rate_init"].index(
@@ -700,7 +765,7 @@ def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
         )
 
 
-def test_pause_and_resume_equal_one_run(iris):
+def test_pause_and_resume_equal_one_run(iris, monkeypatch):
     """Training paused after some epochs and resumed gives the same bits."""
     from skinit._batch import train
 
@@ -711,9 +776,16 @@ def test_pause_and_resume_equal_one_run(iris):
     full = clone(est).fit(X, y)
     paused = clone(est)
     spec, data = paused._prepare(X, y, None, incremental=False)
+    clock = iter(range(10**6))  # a second per reading
+    monkeypatch.setattr(
+        "skinit._solvers.time", SimpleNamespace(perf_counter=lambda: next(clock))
+    )
     train([spec], *data, pause_at=7)
     assert all(p.paused and p.n_iter == 7 for p in spec.progress)
+    # the fit time adds up over the runs (one second each on this clock)
+    assert [p.fit_time for p in spec.progress] == [1.0] * 3
     train([spec], *data, pause_at=19)
+    assert [p.fit_time for p in spec.progress] == [2.0] * 3
     train([spec], *data)
     paused._finish(spec, *data[:2])
     assert_same_model(paused, full, X)
@@ -758,3 +830,23 @@ def test_wide_first_layer_agrees_with_separate_products(digits, monkeypatch):
     assert_allclose(
         wide.cv_restart_results_["loss"], separate.cv_restart_results_["loss"], 1e-10
     )
+
+
+def test_each_distinct_warning_of_the_cells_once(iris):
+    # untrained networks predict a single class: precision is ill-defined on
+    # every fold of every candidate, and the search says so once
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(1,),
+        init="zeros",
+        max_iter=1,
+        scoring="precision_macro",
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=2,
+        random_state=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    ill_defined = [w for w in caught if "Precision is ill-defined" in str(w.message)]
+    assert len(ill_defined) == 1

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Signal propagation against theory, and against an independent computation."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -208,7 +210,16 @@ def test_sparse_input_gives_the_dense_result(iris):
     X, _ = iris
     estimator = MLPRegressor(hidden_layer_sizes=(6, 6), activation="tanh", n_restarts=2)
     estimator.set_params(random_state=0)
+    # not centered, with zeros: the input's variance is not its mean square
+    X = np.where(X > 0, X + 1.0, 0.0)
     dense = signal_propagation(estimator, X)
+    # restart 0's first layer is the single fit's starting one
+    single = clone(estimator).set_params(n_restarts=1, max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        single.fit(X, X[:, 0])
+    h = X @ single.init_coefs_[0] + single.init_intercepts_[0]
+    assert_allclose(dense.forward_gain[0, 0], np.var(h) / np.var(X), rtol=1e-12)
     for sparse in (sp.csr_matrix(X), sp.csc_matrix(X)):
         result = signal_propagation(estimator, sparse)
         for key in ("forward_gain", "chi", "jacobian_singular_values"):
@@ -358,3 +369,64 @@ def test_tanh_chi_below_at_and_above_the_edge_of_chaos(weight_variance, deepest)
         # at the edge, q decays like 1 / depth: chi creeps up to 1 from below
         assert np.all(np.diff(result.chi, axis=1) > 0)
         assert np.all(result.chi < 1)
+
+
+def test_auto_jacobian_samples_cost_a_third_of_an_epoch():
+    # 8 features, hidden layers of 16 and 16, one output: an epoch on 1000
+    # rows costs 6 * 1000 flops per weight (8*16 + 16*16 + 16 = 400 weights);
+    # a Jacobian 2k per weight between hidden layers (16*16) plus its SVD's
+    # 8 k^2 max(8, 16), with k = min(8, 16) = 8: 12288 flops. A third of an
+    # epoch, 800000 flops, affords 65 Jacobians: every 16th of the 1000 rows
+    X = np.random.RandomState(0).normal(size=(1000, 8))
+    estimator = MLPRegressor(hidden_layer_sizes=(16, 16), random_state=0)
+    result = signal_propagation(estimator, X)
+    assert result.n_jacobian_samples == len(range(0, 1000, 16)) == 63
+    assert result.jacobian_singular_values.shape == (1, 63, 8)
+
+
+def test_a_jacobian_singular_to_working_precision_has_infinite_condition():
+    # identity units: the Jacobian is the weight matrix, here with singular
+    # values 1 (seven times) and 8e-16: below numpy.linalg.matrix_rank's
+    # tolerance, k * eps = 1.8e-15 for k = 8, so it is singular
+    rng = np.random.RandomState(0)
+    u, _ = np.linalg.qr(rng.normal(size=(8, 8)))
+    v, _ = np.linalg.qr(rng.normal(size=(8, 8)))
+    W = u @ np.diag([1.0] * 7 + [8e-16]) @ v.T
+    assert np.linalg.matrix_rank(W) == 7
+    X = rng.normal(size=(20, 8))
+    reg = neural_network.MLPRegressor(
+        hidden_layer_sizes=(8,), activation="identity", max_iter=1
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reg.fit(X, X[:, 0])
+    reg.coefs_[0] = W
+    result = signal_propagation(reg, X, jacobian_samples=3)
+    assert_allclose(result.jacobian_singular_values[0, :, 0], 1.0, rtol=1e-12)
+    assert_array_equal(result.jacobian_condition_number, np.inf)
+    # a smallest singular value of 1e-14 is not singular: its condition number
+    reg.coefs_[0] = u @ np.diag([1.0] * 7 + [1e-14]) @ v.T
+    result = signal_propagation(reg, X, jacobian_samples=3)
+    assert_allclose(result.jacobian_condition_number, 1e14, rtol=1e-2)
+
+
+@pytest.mark.parametrize("n_layers, elided", [(12, False), (13, True)])
+def test_repr_shows_up_to_twelve_layers(n_layers, elided):
+    from skinit._signal import SignalPropagation
+
+    result = SignalPropagation(
+        forward_gain=np.ones((1, n_layers)),
+        chi=np.ones((1, n_layers)),
+        jacobian_singular_values=np.ones((1, 1, 2)),
+        jacobian_condition_number=np.ones((1, 1)),
+        trainable_depth=np.array([np.inf]),
+        restarts=np.array([0]),
+        fitted=False,
+        activation="tanh",
+        layer_widths=[2] * (n_layers + 1),
+        n_samples=5,
+        n_jacobian_samples=1,
+    )
+    header = repr(result).splitlines()[1].split()
+    assert ("..." in header) == elided
+    assert header[-1] == str(n_layers - 1)

@@ -94,6 +94,18 @@ def test_warm_start_checks_classes_and_architecture(iris):
     clf.set_params(hidden_layer_sizes=(7,))
     with pytest.raises(ValueError, match="hidden_layer_sizes=.*Set warm_start=False"):
         clf.fit(X, y)
+    # a change in a later layer too, the model left as it was
+    deep = MLPClassifier((5, 3), warm_start=True, max_iter=5).fit(X, y)
+    coefs = [c.copy() for c in deep.coefs_]
+    deep.set_params(hidden_layer_sizes=(5, 4))
+    with pytest.raises(
+        ValueError,
+        match=r"layers of shapes \[\(4, 5\), \(5, 3\), \(3, 3\)\]; with "
+        r"hidden_layer_sizes=\(5, 4\) .* \[\(4, 5\), \(5, 4\), \(4, 3\)\]",
+    ):
+        deep.fit(X, y)
+    for before, after in zip(coefs, deep.coefs_):
+        assert_array_equal(before, after)
 
 
 def test_poisson_rejects_negative_targets(iris):
@@ -157,6 +169,8 @@ def test_divergence_as_sklearn(iris, x_scale, y_scale, early_stopping):
         return
     ours.fit(X, y)
     assert not np.isfinite(theirs.loss_curve_).all()  # it did diverge
+    # the restart is recorded as diverged when its final loss is not finite
+    assert ours.restart_results_["diverged"][0] == (not np.isfinite(theirs.loss_))
     assert ours.n_iter_ == theirs.n_iter_
     assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-6)
     for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
@@ -290,13 +304,14 @@ def test_restart_scoring_callable_without_sample_weight(iris, no_training):
         )
 
 
-def test_n_restarts_must_be_an_int_not_a_bool(iris):
+@pytest.mark.parametrize("flag", [True, np.True_], ids=["bool", "numpy-bool"])
+def test_n_restarts_must_be_an_int_not_a_bool(iris, flag):
     with pytest.raises(
         InvalidParameterError,
         match=r"'n_restarts' parameter of MLPClassifier must be an int in the range "
-        r"\[1, inf\)\. Got True instead",
+        r"\[1, inf\)\. Got (np\.)?True_? instead",
     ):
-        MLPClassifier(n_restarts=True).fit(*iris)
+        MLPClassifier(n_restarts=flag).fit(*iris)
 
 
 @pytest.mark.parametrize("sizes", [(10.5,), ("a",), (4, 2.0), (True,)])
@@ -310,3 +325,23 @@ def test_non_integer_hidden_sizes_blame_hidden_layer_sizes(iris, sizes):
     # numpy integers are integers
     clf = MLPClassifier(hidden_layer_sizes=np.array([3, 2]), max_iter=2).fit(*iris)
     assert [c.shape[1] for c in clf.coefs_] == [3, 2, 3]
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_failed_partial_fit_keeps_the_optimizer_state(iris, solver):
+    # a partial_fit that diverges raises and leaves the model as it was,
+    # optimizer state included: going on equals never having tried
+    X, _ = iris
+    y = X[:, 0]
+    tried, untouched = (
+        _diverging(solver=solver, max_iter=3).partial_fit(X, y) for _ in range(2)
+    )
+    with pytest.raises(ValueError, match="non-finite"):
+        tried.partial_fit(X * 1e300, y * 1e300)
+    tried.partial_fit(X, y)
+    untouched.partial_fit(X, y)
+    for a, b in zip(
+        tried.coefs_ + tried.intercepts_, untouched.coefs_ + untouched.intercepts_
+    ):
+        assert_array_equal(a, b)
+    assert tried.loss_curve_ == untouched.loss_curve_
