@@ -148,9 +148,6 @@ class _Monitors:
     def __init__(self, entries):
         self.entries = entries  # (TrainingMonitor or None, restart) per network
 
-    def take(self, rows):
-        return _Monitors([self.entries[k] for k in rows])
-
     def begin(self, k, params):
         monitor, r = self.entries[k]
         if monitor is not None:

@@ -29,11 +29,6 @@ class TrainingMonitor:
         self.y = y
         self._epochs = {}
 
-    def take(self, rows):
-        """The monitor of the restarts ``rows``, renumbered from 0."""
-        contexts = [self.restart_contexts[k] for k in rows]
-        return TrainingMonitor(self.estimator, contexts, self.layout, self.X, self.y)
-
     def _fitted(self, params):
         coefs, intercepts = self.layout.unpack(params)
         return {"coefs_": coefs, "intercepts_": intercepts}
