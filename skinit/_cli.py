@@ -4,7 +4,8 @@
 For each initializer, cross-validates a multi-layer perceptron and prints its
 score, fit time, distinct hidden units and gradient health, and, measured on
 its starting weights before any training, the forward variance gain of each
-hidden layer and the condition number of the input-output Jacobian; one row
+hidden layer and the condition number of the input-output Jacobian on its
+range; one row
 per initializer as it finishes. ``--report FILE.png`` also draws them.
 
 scikit-learn (and skinit's estimators) are imported only once the arguments
@@ -290,7 +291,9 @@ def compare(
                 ),
                 "gradients": gradient_health(fitted),
                 "forward_gain": np.median(start_signal.forward_gain, axis=0),
-                "jacobian_condition": np.median(start_signal.jacobian_condition_number),
+                "jacobian_condition": _condition_on_range(
+                    start_signal.jacobian_singular_values
+                ),
                 "estimator": fitted,
             }
         )
@@ -300,6 +303,25 @@ def compare(
         if on_row is not None:
             on_row(rows, metric)
     return rows, metric
+
+
+def _condition_on_range(singular_values):
+    """Median, over restarts and samples, of the Jacobian's condition number
+    on its range: the largest singular value over the smallest one above
+    :func:`numpy.linalg.matrix_rank`'s tolerance; inf for a zero Jacobian.
+
+    A sample's inactive ReLU units make its Jacobian singular (an infinite
+    condition number for most samples): on its range, it still tells how
+    evenly the active directions pass a signal.
+    """
+    largest = singular_values[..., 0]
+    tolerance = largest * singular_values.shape[-1] * np.finfo(float).eps
+    kept = np.where(
+        singular_values > tolerance[..., np.newaxis], singular_values, np.inf
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        condition = np.where(largest > 0, largest / kept.min(axis=-1), np.inf)
+    return float(np.median(condition))
 
 
 def _check_task(y, classify, cv):
@@ -437,8 +459,8 @@ def main(argv=None):
         description="Compare weight initializers of a multi-layer perceptron on "
         "a dataset: cross-validated score, fit time, distinct units, gradients, "
         "and, before training, each hidden layer's forward variance gain and the "
-        "input-output Jacobian's condition number (median over samples and "
-        "restarts).",
+        "input-output Jacobian's condition number on its range (median over "
+        "samples and restarts).",
         epilog="initializers: " + ", ".join(INITIALIZER_NAMES) + ". Each row is "
         "printed as soon as its initializer is cross-validated; progress goes to "
         "stderr.",

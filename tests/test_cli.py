@@ -590,3 +590,29 @@ def test_report_extension_in_any_case(capsys, tmp_path):
     assert code == 0
     assert report.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"report written to {report}" in err
+
+
+def test_jacobian_condition_is_taken_on_the_range():
+    from skinit._cli import _condition_on_range
+
+    singular_values = np.array(
+        [
+            [[3.0, 1.0, 0.0], [4.0, 2.0, 1.0]],  # 3 on its range, then 4
+            [[2.0, 1e-17, 0.0], [0.0, 0.0, 0.0]],  # 1e-17: rounding; zero: inf
+        ]
+    )
+    # per restart and sample: 3, 4, 2, inf; their median is 3.5
+    assert _condition_on_range(singular_values) == 3.5
+
+
+def test_relu_starts_have_a_finite_jacobian_condition(capsys):
+    # inactive ReLU units make most samples' Jacobians singular; on the
+    # range the condition number is finite, at least 1
+    code, out, _ = _run(
+        capsys, "iris", "--inits", "he_normal", "--hidden", "8", "8",
+        "--max-iter", "5", "--cv", "2",
+    )  # fmt: skip
+    assert code == 0
+    row = [cell.strip() for cell in out.strip().splitlines()[1].split("  ")]
+    condition = float([cell for cell in row if cell][-1])
+    assert 1 <= condition < np.inf
