@@ -306,16 +306,17 @@ def _one_array(rows):
     base = rows[0].base if rows else None
     if base is None or base.ndim != 2 or len(base) != len(rows):
         return None
-    if all(np.shares_memory(row, base[j]) for j, row in enumerate(rows)):
-        # rows of one C-contiguous array in order: each is exactly base[j]
-        first = base.__array_interface__["data"][0]
-        if base.flags.c_contiguous and all(
-            row.__array_interface__["data"][0] == first + j * base.strides[0]
-            and row.shape == base.shape[1:]
-            for j, row in enumerate(rows)
-        ):
-            return base
-    return None
+    if not base.flags.c_contiguous:
+        return None
+    # each row is exactly base[j]: same array, shape and start address
+    first = base.__array_interface__["data"][0]
+    in_order = all(
+        row.base is base
+        and row.shape == base.shape[1:]
+        and row.__array_interface__["data"][0] == first + j * base.strides[0]
+        for j, row in enumerate(rows)
+    )
+    return base if in_order else None
 
 
 def _train_chunk(indices, networks, specs, keys, X, y, sample_weight, pause_at, wide):

@@ -370,7 +370,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
     def _finish(self, spec, X, y):
         """Select the best restart of a trained spec and set the fitted attributes."""
         layout, theta, final = spec.layout, spec.theta, spec.final
-        progress, optimizers = spec.progress, spec.optimizers
+        progress = spec.progress
         first_pass = spec.extra["first_pass"]
         # an earlier fit's members would predict while the restarts are scored
         _forget_ensemble(self)
@@ -388,9 +388,9 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             best = self._keep_ensemble(spec, best, results)
         self.coefs_, self.intercepts_ = layout.unpack(final[best])
         p = progress[best]
-        vars(self).update(self._training_state(p, optimizers[best]))
+        vars(self).update(self._training_state(p, spec.optimizers[best]))
         # the other restarts' optimizer states go before the diagnostics
-        spec.optimizers = optimizers = None
+        spec.optimizers = None
         if first_pass:
             self.init_coefs_, self.init_intercepts_ = layout.unpack(theta[best])
             seeds = spec.extra["seeds"]

@@ -299,6 +299,7 @@ class _Shuffler:
         self.which = np.array([position[id(r)] for r in random_states], dtype=np.intp)
         self.shared = np.bincount(self.which)[self.which] > 1
         self.states = None
+        self._plan_key = self._plan = None  # the plan for the networks in play
         if compiled and kernels.name == "numba":
             self.states = [g.get_state() for g in self.generators]
             self.keys = np.array([state[1] for state in self.states])
@@ -307,7 +308,7 @@ class _Shuffler:
     def __call__(self, sample_idx, active):
         """Shuffle ``sample_idx[j]``, the rows of network ``active[j]``."""
         key = active.tobytes()
-        if getattr(self, "_plan_key", None) != key:
+        if self._plan_key != key:
             self._plan_key, self._plan = key, self._planned(active, sample_idx.shape[1])
         own, rows, used, network_perm, offsets = self._plan
         n = sample_idx.shape[1]
@@ -501,6 +502,12 @@ def fit_stochastic(
 
     group_arrays = group_arrays_of(theta, optimizer)
     state = _EpochState([progress[k] for k in active])
+
+    def leave(rows, paused=None):
+        # the batch as it is now (see _leave)
+        return _leave(rows, active, theta, optimizer, final, optimizers, progress,
+                      start, state, s, paused, sample_idx)  # fmt: skip
+
     try:
         while True:
             if monitor is not None:
@@ -610,20 +617,7 @@ def fit_stochastic(
                     stopped |= paused
 
             if stopped.any():
-                final = _leave(
-                    stopped,
-                    active,
-                    theta,
-                    optimizer,
-                    final,
-                    optimizers,
-                    progress,
-                    start,
-                    state,
-                    s,
-                    paused,
-                    sample_idx,
-                )
+                final = leave(stopped, paused)
                 if stopped.all():
                     active = active[:0]
                     break
@@ -641,18 +635,7 @@ def fit_stochastic(
     finally:
         shuffle.close()
     if len(active):
-        final = _leave(
-            np.ones(len(active), dtype=bool),
-            active,
-            theta,
-            optimizer,
-            final,
-            optimizers,
-            progress,
-            start,
-            state,
-            s,
-        )
+        final = leave(np.ones(len(active), dtype=bool))
 
     if s.early_stopping:
         for k, p in enumerate(progress):
