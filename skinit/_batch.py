@@ -325,16 +325,20 @@ def _train_chunk(indices, networks, specs, keys, X, y, sample_weight, pause_at, 
     Returns the networks with their final parameters, progress, optimizer
     state and random state.
     """
-    networks = [copy.copy(networks[k]) for k in indices]
     # networks of one run whose random states are equal shuffle alike: they
-    # get one of their RandomState objects, and fit_stochastic draws one
-    # permutation for them all (the others are set to its state after
-    # training); each object belongs to one network of one chunk, so chunks
-    # in threads never share one
+    # get one RandomState object, and fit_stochastic draws one permutation
+    # for them all (the originals are set to its state after training). A
+    # chunk of a batch spread over workers draws from copies: networks of
+    # other chunks may hold the same objects (the folds of a search's
+    # candidate do), and chunks in threads must not share one.
+    whole = len(indices) == len(networks)
+    networks = [copy.copy(networks[k]) for k in indices]
     shared = {}
     for net in networks:
         key = (keys[net.spec], _state_key(net.random_state))
-        net.random_state = shared.setdefault(key, net.random_state)
+        if key not in shared:
+            shared[key] = net.random_state if whole else copy.deepcopy(net.random_state)
+        net.random_state = shared[key]
     y = y.astype(X.dtype)
     start = 0
     while start < len(networks):

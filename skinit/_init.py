@@ -4,7 +4,7 @@
 import numpy as np
 
 from ._engine import ACTIVATIONS
-from .initializers import Initializer, Layer, SklearnUniform, Zeros, get
+from .initializers import NAMES, Initializer, Layer, SklearnUniform, Zeros, get
 
 
 def _per_layer(spec, n_layers, name):
@@ -54,6 +54,30 @@ def _get(spec, name, index):
     except (ValueError, TypeError) as exc:
         where = name if index is None else f"{name}[{index}]"
         raise type(exc)(f"{where}: {exc}") from exc
+
+
+def draws_alike_on_any_data(init, bias_init):
+    """Whether :func:`initialize` draws the same starting point from the same
+    random state whatever the data (of one shape): every entry is one of
+    skinit's initializers, and none reads the data. A user's callable might
+    read anything, so it never counts as alike."""
+    entries = [*_as_list(init), *_as_list(bias_init)]
+    for entry in entries:
+        if isinstance(entry, str):
+            if entry == "auto":
+                continue
+            if entry not in NAMES:
+                return False
+            entry = NAMES[entry]
+        elif not isinstance(entry, Initializer):
+            return False
+        if entry.requires_data:
+            return False
+    return True
+
+
+def _as_list(spec):
+    return spec if isinstance(spec, list) else [spec]
 
 
 def _data_sample(X, size, random_state, sample_weight=None):

@@ -30,7 +30,12 @@ from ._diagnostics import (
 )
 from ._engine import L2_CACHE_BYTES, Layout, Objective, forward
 from ._init import initialize
-from ._restarts import RestartHalving, rank_restarts, restart_random_states
+from ._restarts import (
+    RestartHalving,
+    rank_restarts,
+    restart_random_states,
+    restart_seeds,
+)
 from ._solvers import AdamOptimizer, Progress, SGDOptimizer
 from .initializers import NAMES, Initializer
 from .utils._sklearn import (
@@ -240,7 +245,16 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             X, y = X[spec.rows], y[spec.rows]
         return self._finish(spec, X, y)
 
-    def _prepare(self, X, y, sample_weight, incremental, callbacks=True, checked=None):
+    def _prepare(
+        self,
+        X,
+        y,
+        sample_weight,
+        incremental,
+        callbacks=True,
+        validated=None,
+        starts=None,
+    ):
         """Validate the data and draw the starting point of every restart.
 
         Sets the attributes that come from the data (``classes_``,
@@ -249,24 +263,23 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         and ``sample_weight`` (the fit trains on ``spec.rows`` of them, the
         rows ``restart_scoring`` does not hold out). ``callbacks=False``
         leaves the callbacks alone (the search reports for its cells).
-        ``checked=(estimator, X, y)``: ``estimator._validate_input`` of this
-        data gave ``X`` and ``y``; its attributes are copied instead of
-        validating again (the search validates a fold once for all
-        candidates).
+        ``validated``: ``X`` and ``y`` are validated already, and this dict
+        holds the attributes their validation sets (``classes_``,
+        ``n_features_in_``, ...): the search validates the data once for
+        all folds and candidates. ``starts=(random_states, theta)``: the
+        restarts' random states and starting points as drawn for another
+        fold, when the draws are the same on every fold (see
+        :func:`~skinit._init.draws_alike_on_any_data`).
         """
         hidden_layer_sizes = self._hidden_layer_sizes()
         halving = self._restart_halving()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        if checked is None:
+        if validated is None:
             X, y = self._validate_input(X, y, incremental, reset=first_pass)
         else:
-            source, X, y = checked
-            parameters = source._get_param_names()
-            for name, value in vars(source).items():
-                if name not in parameters:
-                    setattr(self, name, value)
+            vars(self).update(validated)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         if y.ndim == 1:
@@ -289,9 +302,13 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             n_restarts = self.n_restarts
             if incremental and not self.restart_ensemble:
                 n_restarts = 1
-            random_states, seeds, sequence = restart_random_states(
-                self.random_state, n_restarts
-            )
+            if starts is None:
+                random_states, seeds, sequence = restart_random_states(
+                    self.random_state, n_restarts
+                )
+            else:
+                seeds, sequence = restart_seeds(self.random_state, n_restarts)
+                random_states, theta = starts
             if self.restart_scoring is not None and not incremental:
                 # the split sees X only through its rows: drawn on the row
                 # numbers, it says which rows of the data the restarts train on
@@ -301,21 +318,22 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 fit_rows = rows[:, 0]
                 selection = (X[selection[0][:, 0]], *selection[1:])
                 X = X[fit_rows]
-            theta = np.vstack(
-                [
-                    initialize(
-                        layout,
-                        self.init,
-                        self.bias_init,
-                        self.activation,
-                        random_state,
-                        X.dtype,
-                        X,
-                        sample_weight,
-                    )
-                    for random_state in random_states
-                ]
-            )
+            if starts is None:
+                theta = np.vstack(
+                    [
+                        initialize(
+                            layout,
+                            self.init,
+                            self.bias_init,
+                            self.activation,
+                            random_state,
+                            X.dtype,
+                            X,
+                            sample_weight,
+                        )
+                        for random_state in random_states
+                    ]
+                )
             if selection is not None:
                 self._check_restart_scoring(layout, theta[0], selection)
         else:

@@ -14,9 +14,8 @@ def restart_random_states(random_state, n_restarts):
     """One RandomState per restart, all drawn before any training.
 
     Restart 0 uses ``random_state`` exactly as a single fit does, so that it
-    *is* the single fit. The others are seeded with 32-bit ints generated from
-    a :class:`numpy.random.SeedSequence` derived from ``random_state`` without
-    consuming it, so restart ``k`` is the single fit with
+    *is* the single fit. The others are seeded with the ints of
+    :func:`restart_seeds`, so restart ``k`` is the single fit with
     ``random_state=seeds[k]`` and keeps its seed whatever ``n_restarts``.
 
     Returns
@@ -27,6 +26,18 @@ def restart_random_states(random_state, n_restarts):
     sequence : SeedSequence
         The source of the seeds, for other draws shared by all restarts.
     """
+    seeds, sequence = restart_seeds(random_state, n_restarts)
+    random_states = [check_random_state(random_state)]
+    random_states += [np.random.RandomState(seed) for seed in seeds[1:]]
+    return random_states, seeds, sequence
+
+
+def restart_seeds(random_state, n_restarts):
+    """The seeds of :func:`restart_random_states`, and their source.
+
+    32-bit ints generated from a :class:`numpy.random.SeedSequence` derived
+    from ``random_state`` without consuming it.
+    """
     if isinstance(random_state, Integral):
         entropy, first_seed = int(random_state), int(random_state)
     elif isinstance(random_state, np.random.RandomState):
@@ -35,9 +46,7 @@ def restart_random_states(random_state, n_restarts):
         entropy, first_seed = None, None
     sequence = np.random.SeedSequence(entropy)
     seeds = [int(s) for s in sequence.generate_state(n_restarts - 1)]
-    random_states = [check_random_state(random_state)]
-    random_states += [np.random.RandomState(seed) for seed in seeds]
-    return random_states, [first_seed, *seeds], sequence
+    return [first_seed, *seeds], sequence
 
 
 def run_chunks(func, n_items, n_jobs, *args):

@@ -29,6 +29,7 @@ from sklearn.utils.validation import _check_sample_weight
 
 from ._batch import train
 from ._callbacks import TrainingMonitor
+from ._init import draws_alike_on_any_data
 from ._mlp import (
     _ATTRIBUTES_DOC,
     _CALLBACK_STATE,
@@ -261,6 +262,36 @@ def _store(results, name, array, splits=False, rank=False):
         results[f"rank_{name}"] = ranks
 
 
+def _accuracy(estimator, X, Y, sample_weight=None):
+    """``estimator.score(X, y)`` of a fitted classifier, ``y`` binarized as
+    ``Y``: the accuracy of the labels its outputs predict, read as its
+    ``predict`` reads them (without validating ``X`` again)."""
+    output = estimator._forward_pass_fast(X, check_input=False)
+    if estimator._label_binarizer.y_type_ == "multiclass":
+        correct = output.argmax(axis=1) == Y.argmax(axis=1)
+    else:  # one output (binary) or multilabel: each output against 0.5
+        correct = ((output > 0.5) == Y).all(axis=1)
+    return float(np.average(correct, weights=sample_weight))
+
+
+#: the attributes the validation of the data sets on an estimator
+_DATA_ATTRIBUTES = (
+    "n_features_in_",
+    "feature_names_in_",
+    "classes_",
+    "_label_binarizer",
+)
+
+
+def _draws_alike_on_every_fold(estimator):
+    """Whether the estimator draws the same starting points, and leaves its
+    random states alike, on every fold: its initializers read no data, and
+    early stopping does not draw its split (from the same random states)."""
+    if estimator.early_stopping and estimator.solver != "lbfgs":
+        return False
+    return draws_alike_on_any_data(estimator.init, estimator.bias_init)
+
+
 def _cell_estimator(estimator):
     """A copy of a candidate's estimator for one fold, as ``clone`` would make it.
 
@@ -470,7 +501,7 @@ class _SearchMixin:
                 "in one batch"
             )
         data = (X_checked, Y, sample_weight)
-        evaluate = (scorer, X_checked, y, score_weight)
+        evaluate = (scorer, X_checked, y, Y, score_weight)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             if self.search == "halving":
@@ -572,28 +603,37 @@ class _SearchMixin:
             for context in contexts:
                 context.call_on_fit_task_begin(estimator=self, X=X, y=y)
             self._search_context = search
+        # the attributes the data's validation set; a fold's rows would set
+        # the same, every class being in every fold's rows (_check_folds)
+        validated = {
+            name: vars(self)[name] for name in _DATA_ATTRIBUTES if name in vars(self)
+        }
+        # each candidate's draws, when alike on every fold, by the fold's size:
+        # folds of one size train in one run, where equal random states are
+        # one object anyway (see _batch._train_chunk); runs keep theirs apart
+        starts = {}
         for fold, (train_rows, test_rows) in enumerate(splits):
             X_fold = _safe_indexing(X, train_rows)
-            y_fold = _safe_indexing(y, train_rows)
             sw_fold = None if sw is None else sw[train_rows]
-            # the fold's data, validated once for all candidates
-            source = _cell_estimator(estimators[0])
-            checked = (source, *source._validate_input(X_fold, y_fold, False, True))
             for c, estimator in enumerate(estimators):
                 cell_estimator = _cell_estimator(estimator)
                 try:
                     spec, _ = cell_estimator._prepare(
                         X_fold,
-                        y_fold,
+                        Y[train_rows],
                         sw_fold,
                         incremental=False,
                         callbacks=False,
-                        checked=checked,
+                        validated=validated,
+                        starts=starts.get((c, len(train_rows))),
                     )
                 except Exception as exc:
                     raise _reraise(
                         exc, f"param_grid candidate {c} {params[c]!r} on fold {fold}: "
                     ) from exc
+                key = (c, len(train_rows))
+                if key not in starts and _draws_alike_on_every_fold(cell_estimator):
+                    starts[key] = (list(spec.random_states), spec.theta)
                 cell = _Cell(
                     c, fold, cell_estimator, spec.on_rows(train_rows), test_rows
                 )
@@ -622,7 +662,7 @@ class _SearchMixin:
         """Select the cell's restart as its fit would and score it on its fold."""
         if cell.error is not None:
             return
-        scorer, X, y, sample_weight = evaluate
+        scorer, X, y, Y, sample_weight = evaluate
         kwargs = {}
         if sample_weight is not None:
             kwargs["sample_weight"] = sample_weight[cell.test]
@@ -634,12 +674,17 @@ class _SearchMixin:
         start = time.perf_counter()
         try:
             cell.estimator._finish(view, None, None)
-            cell.score = scorer(
-                cell.estimator,
-                _safe_indexing(X, cell.test),
-                _safe_indexing(y, cell.test),
-                **kwargs,
-            )
+            if is_classifier(self) and self.scoring in (None, "accuracy"):
+                cell.score = _accuracy(
+                    cell.estimator, X[cell.test], Y[cell.test], **kwargs
+                )
+            else:
+                cell.score = scorer(
+                    cell.estimator,
+                    _safe_indexing(X, cell.test),
+                    _safe_indexing(y, cell.test),
+                    **kwargs,
+                )
         except Exception as exc:
             if self.error_score == "raise":
                 raise _reraise(

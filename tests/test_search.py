@@ -153,6 +153,13 @@ CLASSIFIER_CASES = {
         grid={"init": ["he_uniform", "glorot_uniform"], "alpha": [1e-4, 1.0]},
         scoring="neg_log_loss",
     ),
+    # LSUV reads each fold's rows: its starting points differ between folds
+    # (the other initializers' are drawn once and shared by the folds)
+    "lsuv-reads-each-fold": dict(
+        params=dict(learning_rate_init=0.02, n_restarts=2),
+        grid={"init": ["lsuv", "he_normal"]},
+        scoring="neg_log_loss",
+    ),
     "nested-list-of-grids": dict(
         params=dict(learning_rate_init=0.02, activation="tanh"),
         grid=[
@@ -209,6 +216,7 @@ def _input_forms():
         "string-labels": (X, labels, 3),
         "pandas": (pd.DataFrame(X, columns=list("abcd")), pd.Series(labels), 3),
         "binary": (X, (y == 1).astype(int), 3),
+        "binary-accuracy": (X, (y == 1).astype(int), 3),
         "multilabel": (X_multi, Y_multi, KFold(3)),
     }
 

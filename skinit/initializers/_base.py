@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The Initializer base class, fans and gains."""
 
+import functools
 import inspect
 import math
 from dataclasses import dataclass
@@ -147,11 +148,7 @@ class Initializer:
 
     @classmethod
     def _get_param_names(cls):
-        init = cls.__init__
-        if init is object.__init__:
-            return []
-        parameters = inspect.signature(init).parameters.values()
-        return sorted(p.name for p in parameters if p.name != "self")
+        return list(_param_names(cls.__init__))
 
     def get_params(self, deep=True):
         """Get the settings of this initializer.
@@ -226,6 +223,16 @@ class Initializer:
 
     def __hash__(self):
         return hash((type(self), tuple(map(repr, self.get_params().values()))))
+
+
+@functools.cache
+def _param_names(init):
+    """The settings of an ``__init__`` (cached: ``inspect.signature`` is slow,
+    and initializers are called once per layer and restart)."""
+    if init is object.__init__:
+        return ()
+    parameters = inspect.signature(init).parameters.values()
+    return tuple(sorted(p.name for p in parameters if p.name != "self"))
 
 
 def _same(a, b):
