@@ -349,7 +349,13 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 ]
                 theta = _stack(self.ensemble_coefs_, self.ensemble_intercepts_, X.dtype)
             else:
-                random_states = [check_random_state(self.random_state)]
+                # the kept restart goes on, as the fit with its seed would
+                k = getattr(self, "best_restart_", 0)
+                random_states = [
+                    check_random_state(
+                        self.random_state if k == 0 else self.restart_seeds_[k]
+                    )
+                ]
                 theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
         # the training state each network goes on from (warm start,
         # partial_fit): the fitted attributes', or each ensemble member's

@@ -182,6 +182,22 @@ def test_partial_fit_and_warm_start_continue_the_selected_model(iris):
     assert len(clf.restart_seeds_) == 3
 
 
+def test_continuing_the_kept_restart_equals_continuing_the_fit_with_its_seed(iris):
+    # restart k is the single fit with restart_seeds_[k]: a warm start or a
+    # partial_fit goes on shuffling as that fit would, with its seed
+    X, y = iris
+    params = dict(hidden_layer_sizes=(5,), max_iter=5, batch_size=32, warm_start=True)
+    clf = MLPClassifier(random_state=1, n_restarts=4, **params).fit(X, y)
+    k = clf.best_restart_
+    assert k != 0  # the kept restart is not the one seeded by random_state
+    alone = MLPClassifier(random_state=clf.restart_seeds_[k], **params).fit(X, y)
+    for step in ("fit", "partial_fit"):
+        getattr(clf, step)(X, y)
+        getattr(alone, step)(X, y)
+        for ours, theirs in zip(clf.coefs_, alone.coefs_):
+            assert_array_equal(ours, theirs)
+
+
 def test_regressor_restarts(iris):
     X, _ = iris
     reg = MLPRegressor(
