@@ -245,3 +245,42 @@ def test_shuffle_rows_gives_randomstate_bits(n):
         _, key, position, *_ = reference.get_state()
         assert_array_equal(keys[g], key)
         assert positions[g] == position
+
+
+@pytest.mark.parametrize(
+    "learning_rate_init",
+    # 1e-3 is divided by 5 five times, then is too small; 1e-6 is at the
+    # limit (scikit-learn's "<= 1e-6") on the first epoch without improvement
+    [1e-3, 1e-6],
+)
+def test_adaptive_schedule_and_its_verbose_lines_equal_sklearns(
+    learning_rate_init, capsys
+):
+    from sklearn.datasets import load_iris
+    from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+
+    from skinit import MLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    outputs, fitted = [], []
+    for Estimator in (MLPClassifier, SkMLPClassifier):
+        estimator = Estimator(
+            hidden_layer_sizes=(3,),
+            solver="sgd",
+            learning_rate="adaptive",
+            learning_rate_init=learning_rate_init,
+            tol=10.0,  # never an improvement: each epoch counts
+            n_iter_no_change=1,
+            max_iter=50,
+            verbose=True,
+            random_state=0,
+        )
+        fitted.append(estimator.fit(X, y))
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert outputs[0].splitlines()[-1].endswith(
+        "for 1 consecutive epochs. Learning rate too small. Stopping."
+    )
+    assert fitted[0].n_iter_ == fitted[1].n_iter_ < 50
+    assert_allclose(fitted[0].loss_curve_, fitted[1].loss_curve_, rtol=1e-10)

@@ -297,31 +297,28 @@ def test_default_grid_is_the_estimators_own_settings(iris):
 def test_restart_record_holds_every_network(iris):
     X, y = iris
     grid = {"init": ["sklearn", "he_normal"]}
-    search = MLPClassifierCV(
+    settings = dict(
         hidden_layer_sizes=(5,),
         max_iter=15,
         n_restarts=3,
         random_state=2,
         learning_rate_init=0.02,
-        param_grid=grid,
-        cv=3,
-    ).fit(X, y)
+        restart_scoring="accuracy",
+        tol=0.03,
+        n_iter_no_change=2,
+    )
+    search = MLPClassifierCV(param_grid=grid, cv=3, **settings).fit(X, y)
     record = search.cv_restart_results_
     assert record["loss"].shape == (2, 3, 3)
     assert (record["selected"].sum(axis=2) == 1).all()
+    assert (record["fit_time"] > 0).all()
+    assert record["converged"].any() and not record["converged"].all()
     for (c, init), (f, (train, _)) in zip(
         enumerate(grid["init"]), enumerate(StratifiedKFold(3).split(X, y))
     ):
-        alone = MLPClassifier(
-            hidden_layer_sizes=(5,),
-            max_iter=15,
-            n_restarts=3,
-            random_state=2,
-            learning_rate_init=0.02,
-            init=init,
-        ).fit(X[train], y[train])
-        assert_array_equal(record["loss"][c, f], alone.restart_results_["loss"])
-        assert_array_equal(record["n_iter"][c, f], alone.restart_results_["n_iter"])
+        alone = MLPClassifier(init=init, **settings).fit(X[train], y[train])
+        for key in ("loss", "validation_score", "n_iter", "converged", "diverged"):
+            assert_array_equal(record[key][c, f], alone.restart_results_[key])
         assert list(record["seed"][c, f]) == alone.restart_seeds_
         assert record["selected"][c, f, alone.best_restart_]
 
@@ -376,13 +373,114 @@ def test_dask_backend(iris):
     assert_same_model(reference, other, X)
 
 
+def test_cv_results_ties_masks_and_times(iris, monkeypatch):
+    # a candidate listed twice (init="sklearn" is the default) ties with its
+    # twin: ranks by "min", as GridSearchCV, and a masked param_init column
+    X, y = iris
+    clock = iter(range(10**6))  # the search's own clock: a second per reading
+    monkeypatch.setattr(
+        "skinit._search.time", SimpleNamespace(perf_counter=lambda: next(clock))
+    )
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(4,),
+        max_iter=30,
+        n_restarts=2,
+        tol=0.05,
+        n_iter_no_change=2,
+        learning_rate_init=0.05,
+        random_state=0,
+        param_grid=[{"alpha": [1e-4, 10.0]}, {"alpha": [1e-4], "init": ["sklearn"]}],
+        cv=3,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert_array_equal(results["rank_test_score"], [1, 3, 1])
+    assert_array_equal(results["param_init"].mask, [True, True, False])
+    assert_same_search(search, _grid_search(search, X, y), X)
+    # a cell's fit time is its last network's (documented), which its
+    # restarts' record holds; the restarts did stop at different epochs
+    record = search.cv_restart_results_
+    assert (record["n_iter"][..., 0] != record["n_iter"][..., 1]).all()
+    assert (record["fit_time"] > 0).all()
+    cell_times = record["fit_time"].max(axis=2)
+    assert (cell_times > record["fit_time"].min(axis=2)).all()
+    assert_allclose(results["mean_fit_time"], cell_times.mean(axis=1))
+    assert_allclose(results["std_fit_time"], cell_times.std(axis=1))
+    # scoring a cell, and refitting, each read the clock twice
+    assert_array_equal(results["mean_score_time"], [1.0] * 3)
+    assert_array_equal(results["std_score_time"], [0.0] * 3)
+    assert search.refit_time_ == 1.0
+
+
+def test_random_state_none_is_one_seed_for_the_whole_search(iris):
+    # a fold that trains on every row is the refit itself when the cells and
+    # the refit share one seed
+    X, y = iris
+    rows = np.arange(len(y))
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(4,),
+        max_iter=5,
+        random_state=None,
+        cv=[(rows, rows[::5]), (rows, rows[1::5])],
+    ).fit(X, y)
+    record = search.cv_restart_results_
+    assert record["loss"][0, 0, 0] == record["loss"][0, 1, 0] == search.loss_
+    assert record["seed"][0, 0, 0] == search.restart_seeds_[0]
+
+
+def _nan_score(estimator, X, y):
+    return np.nan
+
+
+def test_a_scorer_without_sample_weight_and_only_nan_scores(iris):
+    # GridSearchCV's warnings, and its ranks when no candidate has a score
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(3,),
+        max_iter=3,
+        random_state=0,
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=2,
+        scoring=_nan_score,
+    )
+    weights = np.ones(len(y))
+    with pytest.warns(UserWarning) as record:
+        search.fit(X, y, sample_weight=weights)
+    messages = [str(w.message) for w in record]
+    assert any(
+        m.startswith(
+            f"The scoring {_nan_score} does not support sample_weight, which may "
+            "lead to statistically incorrect results when fitting MLPClassifierCV("
+        )
+        for m in messages
+    )
+    assert any(
+        m.startswith("One or more of the test scores are non-finite") for m in messages
+    )
+    reference = _grid_search(search, X, y, weights)
+    assert_array_equal(search.cv_results_["rank_test_score"], [1, 1])
+    assert_array_equal(
+        search.cv_results_["rank_test_score"], reference.cv_results_["rank_test_score"]
+    )
+    assert search.best_index_ == reference.best_index_ == 0
+
+
 # -- bad input ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "grid, error, match",
     [
-        ([], ValueError, r"param_grid is empty \(\[\]\)"),
+        (
+            [],
+            ValueError,
+            r"param_grid is empty \(\[\]\): give lists of values to try for some "
+            r"of alpha, bias_init, init, learning_rate_init, or param_grid=None",
+        ),
+        (
+            [{"alpha": [1.0]}, ["alpha"]],
+            TypeError,
+            r"param_grid must be a dict or a list of dicts; got \['alpha'\] in it",
+        ),
         ({}, ValueError, r"param_grid is empty"),
         ({"alpha": []}, ValueError, "need to be a non-empty sequence"),
         ({"alpha": 0.1}, TypeError, "needs to be a list or a numpy array"),
@@ -460,25 +558,26 @@ def _diverging(X, y):
 
 def test_a_fold_where_every_network_diverges(regression):
     X, y = regression
-    search = _diverging(X, y)
+    search = _diverging(X, y).set_params(error_score=-1.0)
     with pytest.warns(
         FitFailedWarning,
-        match=r"(?s)3 fits failed out of a total of 6.*\ncandidate 1 "
+        match=r"(?s)3 fits failed out of a total of 6. The score on these "
+        r"train-test partitions for these parameters will be set to -1.0.\n.*"
+        r"\ncandidate 1 "
         r"\{'learning_rate_init': 10.0\}, fold 0: ValueError: Solver produced "
         r"non-finite parameter weights.*all 2 restarts diverged",
-    ) as record:
+    ):
         search.fit(X, y)
-    # and GridSearchCV's warning about the NaN mean score
-    assert [
-        str(w.message)
-        for w in record
-        if str(w.message).startswith("One or more of the test scores are non-finite")
-    ]
     reference = _grid_search(search, X, y)
     for key in ("split0_test_score", "mean_test_score", "rank_test_score"):
         assert_allclose(search.cv_results_[key], reference.cv_results_[key])
-    assert np.isnan(search.cv_results_["mean_test_score"][1])
-    assert search.cv_restart_results_["diverged"][1].all()
+    assert search.cv_results_["mean_test_score"][1] == -1.0
+    record = search.cv_restart_results_
+    assert record["diverged"][1].all() and not record["diverged"][0].any()
+    # NaN losses never count as no improvement: as scikit-learn's, the
+    # diverged networks trained to max_iter
+    assert (record["n_iter"][1] == 10).all()
+    assert np.isnan(record["loss"][1]).all() and (record["fit_time"][1] > 0).all()
     assert_same_model(search, reference.best_estimator_, X)
 
     fitted = pickle.loads(pickle.dumps(search))
@@ -510,6 +609,18 @@ def test_settings_the_search_cannot_take(iris):
         err.value.__cause__
     )
     assert not hasattr(MLPRegressorCV(), "partial_fit")
+    # a cell that cannot be prepared names its candidate and fold
+    with pytest.raises(
+        ValueError,
+        match=r"^param_grid candidate 0 \{'alpha': 0.0001\} on fold 0: The "
+        "validation set is too small",
+    ):
+        MLPClassifierCV(
+            early_stopping=True,
+            validation_fraction=0.01,
+            param_grid={"alpha": [1e-4, 1.0]},
+            cv=3,
+        ).fit(*iris)
 
 
 def test_refit_false_and_callable(iris):
@@ -529,7 +640,9 @@ def test_refit_false_and_callable(iris):
     assert lowest_alpha.alpha == 0.0001 and lowest_alpha.best_params_ == {
         "alpha": 0.0001
     }
-    # GridSearchCV's check of the index, with its words
+    # GridSearchCV's checks of the index, with their words
+    with pytest.raises(TypeError, match="best_index_ returned is not an integer"):
+        MLPClassifierCV(refit=lambda r: 1.0, random_state=0, **params).fit(X, y)
     for index in (-1, 3):
         with pytest.raises(IndexError, match="best_index_ index out of range"):
             refit = lambda r, index=index: index  # noqa: E731
@@ -572,14 +685,23 @@ def test_pipeline_nested_cv_clone_pickle(iris):
 
 
 def test_verbose_reports_the_search(iris, capsys):
-    MLPClassifierCV(
+    search = MLPClassifierCV(
         hidden_layer_sizes=(3,),
         max_iter=2,
         param_grid={"alpha": [1e-4, 1.0]},
         n_restarts=2,
         cv=3,
         verbose=2,
-    ).fit(*iris)
+    )
+    # one summary of the cells' convergence warnings
+    with pytest.warns(ConvergenceWarning) as record:
+        search.fit(*iris)
+    summaries = [str(w.message) for w in record if "(candidate x fold)" in str(w.message)]
+    assert summaries == [
+        "6 of the 6 fits (candidate x fold) of the search did not converge. "
+        "2 of 2 restarts did not converge. Stochastic Optimizer: Maximum iterations (2) reached and the "
+        "optimization hasn't converged yet."
+    ]
     out = capsys.readouterr().out
     assert (
         "Fitting 3 folds for each of 2 candidates, totalling 6 fits (12 networks) "
@@ -763,6 +885,93 @@ def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
             exhaustive.cv_results_["mean_test_score"][c],
             rtol=1e-10,
         )
+
+
+def test_halving_records_the_epochs_each_candidate_trained(iris, capsys):
+    # restarts that converge before a round's end stop there: a row's n_epochs
+    # is its longest network's, min(its exhaustive epochs, the round's budget)
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(4,),
+        max_iter=20,
+        n_restarts=2,
+        tol=0.05,
+        n_iter_no_change=2,
+        learning_rate_init=0.05,
+        random_state=0,
+        param_grid={"alpha": [1e-4, 0.1, 1.0, 10.0]},
+        cv=3,
+    )
+    exhaustive = MLPClassifierCV(**params).fit(X, y)
+    halving = MLPClassifierCV(search="halving", factor=2, verbose=1, **params)
+    halving.fit(X, y)
+    out = capsys.readouterr().out
+    results = halving.cv_results_
+    assert list(results["iter"]) == [0, 0, 0, 0, 1, 1, 2]
+    assert list(results["n_resources"]) == [5, 5, 5, 5, 10, 10, 20]
+    epochs = exhaustive.cv_restart_results_["n_iter"]  # (candidate, fold, restart)
+    alphas = params["param_grid"]["alpha"]
+    expected = [
+        np.minimum(epochs[alphas.index(p["alpha"])], budget).max()
+        for p, budget in zip(results["params"], results["n_resources"])
+    ]
+    assert list(results["n_epochs"]) == expected
+    assert expected[-1] < 20  # the comparison has teeth
+    assert (epochs[..., 0] != epochs[..., 1]).all()
+    # an earlier round scored higher, but the best is the last round's
+    assert results["mean_test_score"][:6].max() > results["mean_test_score"][6]
+    assert halving.best_index_ == 6
+    assert halving.n_remaining_candidates_ == 1
+    # a line per round; the cells' lines only from verbose=2
+    for line in (
+        "iter 0: 4 candidates, up to 5 epochs",
+        "iter 1: 2 candidates, up to 10 epochs",
+        "iter 2: 1 candidates, up to 20 epochs",
+    ):
+        assert line in out.splitlines()
+    assert "[CV " not in out
+
+
+def test_halving_rounds_limited_by_the_epochs(iris):
+    # HalvingGridSearchCV's bookkeeping, by hand: 6 candidates and factor 3
+    # need 2 rounds (1, 3 <= 6); 5 epochs fit in max_iter=10, 15 do not: one
+    # round, of every candidate, after which ceil(6 / 3) would remain
+    X, y = iris
+    halving = MLPClassifierCV(
+        hidden_layer_sizes=(3,),
+        max_iter=10,
+        search="halving",
+        min_epochs=5,
+        random_state=0,
+        param_grid={"alpha": [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0]},
+        cv=2,
+    ).fit(X, y)
+    assert halving.n_required_iterations_ == 2
+    assert halving.n_possible_iterations_ == 1
+    assert halving.n_iterations_ == 1
+    assert (halving.min_resources_, halving.max_resources_) == (5, 10)
+    assert halving.n_resources_ == [10] and halving.n_candidates_ == [6]
+    assert halving.n_remaining_candidates_ == 2
+    assert list(halving.cv_results_["iter"]) == [0] * 6
+
+
+def test_halving_never_refits_a_diverged_candidate(regression):
+    X, y = regression
+    search = _diverging(X, y).set_params(search="halving")
+    with pytest.warns(
+        FitFailedWarning, match="3 fits failed out of a total of 6.* set to nan"
+    ) as record:
+        search.fit(X, y)
+    # and GridSearchCV's warning about the NaN mean score, ranked last
+    assert [
+        str(w.message)
+        for w in record
+        if str(w.message).startswith("One or more of the test scores are non-finite")
+    ]
+    assert np.isnan(search.cv_results_["mean_test_score"][1])
+    assert_array_equal(search.cv_results_["rank_test_score"], [1, 2])
+    assert search.best_index_ == 0
+    assert search.best_params_ == {"learning_rate_init": 1e-2}
 
 
 def test_pause_and_resume_equal_one_run(iris, monkeypatch):
