@@ -3,6 +3,7 @@
 
 import pickle
 import warnings
+from math import ceil
 from types import SimpleNamespace
 
 import numpy as np
@@ -708,7 +709,9 @@ def test_verbose_reports_the_search(iris, capsys):
         "in one batch" in out
     )
     assert out.count("[CV ") == 6
-    assert "[CV 3/3; candidate 2] epochs 2, score=" in out
+    # GridSearchCV's 3 decimals
+    score = search.cv_results_["split2_test_score"][1]
+    assert f"[CV 3/3; candidate 2] epochs 2, score={score:.3f}" in out.splitlines()
     assert "Iteration 2, loss = " in out  # the refit's own report
 
 
@@ -887,7 +890,17 @@ def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
         )
 
 
-def test_halving_records_the_epochs_each_candidate_trained(iris, capsys):
+@pytest.mark.parametrize(
+    "factor, min_epochs, n_candidates, n_resources",
+    [
+        (2, "exhaust", [4, 2, 1], [5, 10, 20]),
+        # int(1.5 ** i) repeats a budget: the second round trains no epoch
+        (1.5, 1, [4, 3, 2, 2], [1, 1, 2, 20]),
+    ],
+)
+def test_halving_records_the_epochs_each_candidate_trained(
+    iris, capsys, factor, min_epochs, n_candidates, n_resources
+):
     # restarts that converge before a round's end stop there: a row's n_epochs
     # is its longest network's, min(its exhaustive epochs, the round's budget)
     X, y = iris
@@ -903,12 +916,20 @@ def test_halving_records_the_epochs_each_candidate_trained(iris, capsys):
         cv=3,
     )
     exhaustive = MLPClassifierCV(**params).fit(X, y)
-    halving = MLPClassifierCV(search="halving", factor=2, verbose=1, **params)
-    halving.fit(X, y)
+    halving = MLPClassifierCV(
+        search="halving", factor=factor, min_epochs=min_epochs, verbose=1, **params
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        halving.fit(X, y)
     out = capsys.readouterr().out
     results = halving.cv_results_
-    assert list(results["iter"]) == [0, 0, 0, 0, 1, 1, 2]
-    assert list(results["n_resources"]) == [5, 5, 5, 5, 10, 10, 20]
+    assert halving.n_candidates_ == n_candidates
+    assert halving.n_resources_ == n_resources
+    rounds = [[i] * n for i, n in enumerate(n_candidates)]
+    assert list(results["iter"]) == sum(rounds, [])
+    budgets = [[b] * n for b, n in zip(n_resources, n_candidates)]
+    assert list(results["n_resources"]) == sum(budgets, [])
     epochs = exhaustive.cv_restart_results_["n_iter"]  # (candidate, fold, restart)
     alphas = params["param_grid"]["alpha"]
     expected = [
@@ -918,18 +939,20 @@ def test_halving_records_the_epochs_each_candidate_trained(iris, capsys):
     assert list(results["n_epochs"]) == expected
     assert expected[-1] < 20  # the comparison has teeth
     assert (epochs[..., 0] != epochs[..., 1]).all()
-    # an earlier round scored higher, but the best is the last round's
-    assert results["mean_test_score"][:6].max() > results["mean_test_score"][6]
-    assert halving.best_index_ == 6
-    assert halving.n_remaining_candidates_ == 1
+    # every network of the last round converged, and the search stopped the
+    # others: none reached max_iter
+    assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    # the best is the last round's best
+    last = np.flatnonzero(results["iter"] == len(n_candidates) - 1)
+    assert halving.best_index_ == last[np.argmax(results["mean_test_score"][last])]
+    assert halving.n_remaining_candidates_ == ceil(n_candidates[-1] / factor)
     # a line per round; the cells' lines only from verbose=2
-    for line in (
-        "iter 0: 4 candidates, up to 5 epochs",
-        "iter 1: 2 candidates, up to 10 epochs",
-        "iter 2: 1 candidates, up to 20 epochs",
-    ):
-        assert line in out.splitlines()
+    for i, (n, budget) in enumerate(zip(n_candidates, n_resources)):
+        assert f"iter {i}: {n} candidates, up to {budget} epochs" in out.splitlines()
     assert "[CV " not in out
+    if factor == 2:
+        # an earlier round scored higher, but the best is the last round's
+        assert results["mean_test_score"][:6].max() > results["mean_test_score"][6]
 
 
 def test_halving_rounds_limited_by_the_epochs(iris):
