@@ -997,6 +997,28 @@ def test_halving_never_refits_a_diverged_candidate(regression):
     assert search.best_params_ == {"learning_rate_init": 1e-2}
 
 
+def test_halving_drops_a_failed_candidate_first(regression):
+    # scores below zero: a NaN read as 0 would rank first
+    X, y = regression
+    search = _diverging(X, y).set_params(
+        search="halving",
+        factor=2,
+        scoring="neg_mean_squared_error",
+        param_grid={"learning_rate_init": [100.0, 1e-2, 3e-3]},
+    )
+    with pytest.warns(FitFailedWarning, match="3 fits failed out of a total of 9"):
+        search.fit(X, y)
+    results = search.cv_results_
+    assert search.n_candidates_ == [3, 2] and search.n_resources_ == [5, 10]
+    assert np.isnan(results["mean_test_score"][0])
+    assert (results["mean_test_score"][1:] < 0).all()
+    assert results["params"][3:] == [
+        {"learning_rate_init": 1e-2},
+        {"learning_rate_init": 3e-3},
+    ]
+    assert results["rank_test_score"][0] == 5
+
+
 def test_pause_and_resume_equal_one_run(iris, monkeypatch):
     """Training paused after some epochs and resumed gives the same bits."""
     from skinit._batch import train
