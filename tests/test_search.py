@@ -465,6 +465,31 @@ def test_a_scorer_without_sample_weight_and_only_nan_scores(iris):
     assert search.best_index_ == reference.best_index_ == 0
 
 
+def test_unconverged_fits_are_summarized_once(iris):
+    # at a rate of 1e-6 the loss improves by less than tol: those fits
+    # converge after 3 epochs; at 0.1 they reach max_iter
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(3,),
+        max_iter=3,
+        tol=1e-3,
+        n_iter_no_change=1,
+        random_state=0,
+        param_grid={"learning_rate_init": [1e-6, 0.1]},
+        cv=3,
+    )
+    with pytest.warns(ConvergenceWarning) as record:
+        search.fit(X, y)
+    assert_array_equal(
+        search.cv_restart_results_["converged"][..., 0], [[True] * 3, [False] * 3]
+    )
+    assert [str(w.message) for w in record if "candidate x fold" in str(w.message)] == [
+        "3 of the 6 fits (candidate x fold) of the search did not converge. "
+        "Stochastic Optimizer: Maximum iterations (3) reached and the "
+        "optimization hasn't converged yet."
+    ]
+
+
 # -- bad input ----------------------------------------------------------------
 
 
