@@ -1044,13 +1044,20 @@ def test_halving_drops_a_failed_candidate_first(regression):
     assert results["rank_test_score"][0] == 5
 
 
-def test_pause_and_resume_equal_one_run(iris, monkeypatch):
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_pause_and_resume_equal_one_run(iris, monkeypatch, early_stopping):
     """Training paused after some epochs and resumed gives the same bits."""
     from skinit._batch import train
 
     X, y = iris
     est = MLPClassifier(
-        hidden_layer_sizes=(5,), max_iter=30, n_restarts=3, random_state=0
+        hidden_layer_sizes=(5,),
+        max_iter=30,
+        n_restarts=3,
+        random_state=0,
+        learning_rate_init=0.05,
+        early_stopping=early_stopping,
+        n_iter_no_change=50,
     )
     full = clone(est).fit(X, y)
     paused = clone(est)
@@ -1063,8 +1070,14 @@ def test_pause_and_resume_equal_one_run(iris, monkeypatch):
     assert all(p.paused and p.n_iter == 7 for p in spec.progress)
     # the fit time adds up over the runs (one second each on this clock)
     assert [p.fit_time for p in spec.progress] == [1.0] * 3
+    # what a search scores at a pause (with early stopping, the best
+    # validated parameters, here not the current ones) changes no network
+    current = spec.current()
+    if early_stopping:
+        assert not np.array_equal(current, spec.final)
     train([spec], *data, pause_at=19)
     assert [p.fit_time for p in spec.progress] == [2.0] * 3
+    spec.current()
     train([spec], *data)
     paused._finish(spec, *data[:2])
     assert_same_model(paused, full, X)
