@@ -10,7 +10,9 @@ from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOpti
 from skinit._engine import Layout
 from skinit._kernels import NUMBA, NUMPY, kernels
 
-pytestmark = pytest.mark.skipif(NUMBA is None, reason="numba is not installed")
+# the numpy kernels' tests run without numba too (SKINIT_NUMBA=0)
+needs_numba = pytest.mark.skipif(NUMBA is None, reason="numba is not installed")
+KERNEL_SETS = [pytest.param("numba", marks=needs_numba), "numpy"]
 
 DTYPES = [(np.float64, 1e-12), (np.float32, 1e-5)]
 
@@ -21,6 +23,7 @@ def _strided_rows(rng, n_networks, units, dtype):
     return packed[:, 2 : 2 + units]
 
 
+@needs_numba
 @pytest.mark.parametrize("dtype, rtol", DTYPES)
 @pytest.mark.parametrize("activation", [0, 1, 2, 3])
 def test_hidden_kernels_give_numpys_bits(activation, dtype, rtol):
@@ -63,6 +66,7 @@ def _targets(rng, output, shape):
     return rng.uniform(0, 2, size=shape)
 
 
+@needs_numba
 @pytest.mark.parametrize("dtype, rtol", DTYPES)
 @pytest.mark.parametrize("output", [0, 1, 2, 3])
 @pytest.mark.parametrize("n_out", [1, 3, 10])
@@ -108,7 +112,7 @@ def _sklearn_gradient(layout, theta, grad, alpha, sw_sum):
     return coefs + intercepts, coef_grads + intercept_grads
 
 
-@pytest.mark.parametrize("name", ["numba", "numpy"])
+@pytest.mark.parametrize("name", KERNEL_SETS)
 def test_adam_equals_sklearns(name):
     rng = np.random.default_rng(2)
     layout, theta, grads = _optimizer_problem(rng)
@@ -150,7 +154,7 @@ def test_adam_equals_sklearns(name):
     assert_array_equal(steps, [4, 4])
 
 
-@pytest.mark.parametrize("name", ["numba", "numpy"])
+@pytest.mark.parametrize("name", KERNEL_SETS)
 @pytest.mark.parametrize("nesterov", [False, True])
 def test_sgd_equals_sklearns(name, nesterov):
     rng = np.random.default_rng(3)
@@ -191,6 +195,7 @@ def test_sgd_equals_sklearns(name, nesterov):
             assert_array_equal(params[k], np.concatenate([p.ravel() for p in packed]))
 
 
+@needs_numba
 def test_use_switches_every_kernel():
     previous = kernels.use("numpy")
     try:
@@ -202,6 +207,7 @@ def test_use_switches_every_kernel():
     assert kernels.adam is NUMBA["adam"]
 
 
+@needs_numba
 @pytest.mark.parametrize("n_out", [2, 3, 8, 10, 17, 200])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_exact_softmax_gives_numpys_bits(n_out, weighted):
@@ -220,6 +226,7 @@ def test_exact_softmax_gives_numpys_bits(n_out, weighted):
         assert_array_equal(compiled, reference)
 
 
+@needs_numba
 @pytest.mark.parametrize("n", [1, 2, 3, 150, 1000])
 def test_shuffle_rows_gives_randomstate_bits(n):
     # numpy's RandomState.shuffle is the reference: the same permutations
