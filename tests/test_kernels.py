@@ -63,6 +63,8 @@ def _targets(rng, output, shape):
         return np.eye(shape[-1])[rng.integers(shape[-1], size=shape[1])][np.newaxis]
     if output == 1:
         return rng.integers(0, 2, size=shape).astype(float)
+    if output == 3:  # Poisson targets are counts: zeros among them
+        return rng.poisson(1.0, size=shape).astype(float)
     return rng.uniform(0, 2, size=shape)
 
 
