@@ -168,7 +168,9 @@ _SEARCH_ATTRIBUTES_DOC = """
         ``max_iter``.
 
     n_remaining_candidates_ : int
-        With ``search="halving"``: the candidates kept after the last round.
+        With ``search="halving"``: ``ceil(n_candidates_[-1] / factor)``, the
+        candidates a halving after the last round would keep, as in
+        ``HalvingGridSearchCV``.
 """
 
 
@@ -789,7 +791,8 @@ class _SearchMixin:
         self.n_possible_iterations_ = n_possible
         self.min_resources_ = min_epochs
         self.max_resources_ = max_iter
-        self.n_remaining_candidates_ = len(alive)
+        # as HalvingGridSearchCV: those a halving after the last round would keep
+        self.n_remaining_candidates_ = ceil(len(alive) / self.factor)
         results = {key: np.asarray(value) for key, value in more.items()}
         results.update(self._format(rows, scores, fit_times, score_times))
         return results

@@ -10,7 +10,9 @@ from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOpti
 from skinit._engine import Layout
 from skinit._kernels import NUMBA, NUMPY, kernels
 
-pytestmark = pytest.mark.skipif(NUMBA is None, reason="numba is not installed")
+# the numpy kernels' tests run without numba too (SKINIT_NUMBA=0)
+needs_numba = pytest.mark.skipif(NUMBA is None, reason="numba is not installed")
+KERNEL_SETS = [pytest.param("numba", marks=needs_numba), "numpy"]
 
 DTYPES = [(np.float64, 1e-12), (np.float32, 1e-5)]
 
@@ -21,6 +23,7 @@ def _strided_rows(rng, n_networks, units, dtype):
     return packed[:, 2 : 2 + units]
 
 
+@needs_numba
 @pytest.mark.parametrize("dtype, rtol", DTYPES)
 @pytest.mark.parametrize("activation", [0, 1, 2, 3])
 def test_hidden_kernels_give_numpys_bits(activation, dtype, rtol):
@@ -60,9 +63,12 @@ def _targets(rng, output, shape):
         return np.eye(shape[-1])[rng.integers(shape[-1], size=shape[1])][np.newaxis]
     if output == 1:
         return rng.integers(0, 2, size=shape).astype(float)
+    if output == 3:  # Poisson targets are counts: zeros among them
+        return rng.poisson(1.0, size=shape).astype(float)
     return rng.uniform(0, 2, size=shape)
 
 
+@needs_numba
 @pytest.mark.parametrize("dtype, rtol", DTYPES)
 @pytest.mark.parametrize("output", [0, 1, 2, 3])
 @pytest.mark.parametrize("n_out", [1, 3, 10])
@@ -108,7 +114,7 @@ def _sklearn_gradient(layout, theta, grad, alpha, sw_sum):
     return coefs + intercepts, coef_grads + intercept_grads
 
 
-@pytest.mark.parametrize("name", ["numba", "numpy"])
+@pytest.mark.parametrize("name", KERNEL_SETS)
 def test_adam_equals_sklearns(name):
     rng = np.random.default_rng(2)
     layout, theta, grads = _optimizer_problem(rng)
@@ -150,7 +156,7 @@ def test_adam_equals_sklearns(name):
     assert_array_equal(steps, [4, 4])
 
 
-@pytest.mark.parametrize("name", ["numba", "numpy"])
+@pytest.mark.parametrize("name", KERNEL_SETS)
 @pytest.mark.parametrize("nesterov", [False, True])
 def test_sgd_equals_sklearns(name, nesterov):
     rng = np.random.default_rng(3)
@@ -191,6 +197,7 @@ def test_sgd_equals_sklearns(name, nesterov):
             assert_array_equal(params[k], np.concatenate([p.ravel() for p in packed]))
 
 
+@needs_numba
 def test_use_switches_every_kernel():
     previous = kernels.use("numpy")
     try:
@@ -202,6 +209,7 @@ def test_use_switches_every_kernel():
     assert kernels.adam is NUMBA["adam"]
 
 
+@needs_numba
 @pytest.mark.parametrize("n_out", [2, 3, 8, 10, 17, 200])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_exact_softmax_gives_numpys_bits(n_out, weighted):
@@ -220,6 +228,7 @@ def test_exact_softmax_gives_numpys_bits(n_out, weighted):
         assert_array_equal(compiled, reference)
 
 
+@needs_numba
 @pytest.mark.parametrize("n", [1, 2, 3, 150, 1000])
 def test_shuffle_rows_gives_randomstate_bits(n):
     # numpy's RandomState.shuffle is the reference: the same permutations
@@ -245,3 +254,42 @@ def test_shuffle_rows_gives_randomstate_bits(n):
         _, key, position, *_ = reference.get_state()
         assert_array_equal(keys[g], key)
         assert positions[g] == position
+
+
+@pytest.mark.parametrize(
+    "learning_rate_init",
+    # 1e-3 is divided by 5 five times, then is too small; 1e-6 is at the
+    # limit (scikit-learn's "<= 1e-6") on the first epoch without improvement
+    [1e-3, 1e-6],
+)
+def test_adaptive_schedule_and_its_verbose_lines_equal_sklearns(
+    learning_rate_init, capsys
+):
+    from sklearn.datasets import load_iris
+    from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+
+    from skinit import MLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    outputs, fitted = [], []
+    for Estimator in (MLPClassifier, SkMLPClassifier):
+        estimator = Estimator(
+            hidden_layer_sizes=(3,),
+            solver="sgd",
+            learning_rate="adaptive",
+            learning_rate_init=learning_rate_init,
+            tol=10.0,  # never an improvement: each epoch counts
+            n_iter_no_change=1,
+            max_iter=50,
+            verbose=True,
+            random_state=0,
+        )
+        fitted.append(estimator.fit(X, y))
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert outputs[0].splitlines()[-1].endswith(
+        "for 1 consecutive epochs. Learning rate too small. Stopping."
+    )
+    assert fitted[0].n_iter_ == fitted[1].n_iter_ < 50
+    assert_allclose(fitted[0].loss_curve_, fitted[1].loss_curve_, rtol=1e-10)

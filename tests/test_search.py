@@ -3,6 +3,7 @@
 
 import pickle
 import warnings
+from math import ceil
 from types import SimpleNamespace
 
 import numpy as np
@@ -305,31 +306,28 @@ def test_default_grid_is_the_estimators_own_settings(iris):
 def test_restart_record_holds_every_network(iris):
     X, y = iris
     grid = {"init": ["sklearn", "he_normal"]}
-    search = MLPClassifierCV(
+    settings = dict(
         hidden_layer_sizes=(5,),
         max_iter=15,
         n_restarts=3,
         random_state=2,
         learning_rate_init=0.02,
-        param_grid=grid,
-        cv=3,
-    ).fit(X, y)
+        restart_scoring="accuracy",
+        tol=0.03,
+        n_iter_no_change=2,
+    )
+    search = MLPClassifierCV(param_grid=grid, cv=3, **settings).fit(X, y)
     record = search.cv_restart_results_
     assert record["loss"].shape == (2, 3, 3)
     assert (record["selected"].sum(axis=2) == 1).all()
+    assert (record["fit_time"] > 0).all()
+    assert record["converged"].any() and not record["converged"].all()
     for (c, init), (f, (train, _)) in zip(
         enumerate(grid["init"]), enumerate(StratifiedKFold(3).split(X, y))
     ):
-        alone = MLPClassifier(
-            hidden_layer_sizes=(5,),
-            max_iter=15,
-            n_restarts=3,
-            random_state=2,
-            learning_rate_init=0.02,
-            init=init,
-        ).fit(X[train], y[train])
-        assert_array_equal(record["loss"][c, f], alone.restart_results_["loss"])
-        assert_array_equal(record["n_iter"][c, f], alone.restart_results_["n_iter"])
+        alone = MLPClassifier(init=init, **settings).fit(X[train], y[train])
+        for key in ("loss", "validation_score", "n_iter", "converged", "diverged"):
+            assert_array_equal(record[key][c, f], alone.restart_results_[key])
         assert list(record["seed"][c, f]) == alone.restart_seeds_
         assert record["selected"][c, f, alone.best_restart_]
 
@@ -384,13 +382,139 @@ def test_dask_backend(iris):
     assert_same_model(reference, other, X)
 
 
+def test_cv_results_ties_masks_and_times(iris, monkeypatch):
+    # a candidate listed twice (init="sklearn" is the default) ties with its
+    # twin: ranks by "min", as GridSearchCV, and a masked param_init column
+    X, y = iris
+    clock = iter(range(10**6))  # the search's own clock: a second per reading
+    monkeypatch.setattr(
+        "skinit._search.time", SimpleNamespace(perf_counter=lambda: next(clock))
+    )
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(4,),
+        max_iter=30,
+        n_restarts=2,
+        tol=0.05,
+        n_iter_no_change=2,
+        learning_rate_init=0.05,
+        random_state=0,
+        param_grid=[{"alpha": [1e-4, 10.0]}, {"alpha": [1e-4], "init": ["sklearn"]}],
+        cv=3,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert_array_equal(results["rank_test_score"], [1, 3, 1])
+    assert_array_equal(results["param_init"].mask, [True, True, False])
+    assert_same_search(search, _grid_search(search, X, y), X)
+    # a cell's fit time is its last network's (documented), which its
+    # restarts' record holds; the restarts did stop at different epochs
+    record = search.cv_restart_results_
+    assert (record["n_iter"][..., 0] != record["n_iter"][..., 1]).all()
+    assert (record["fit_time"] > 0).all()
+    cell_times = record["fit_time"].max(axis=2)
+    assert (cell_times > record["fit_time"].min(axis=2)).all()
+    assert_allclose(results["mean_fit_time"], cell_times.mean(axis=1))
+    assert_allclose(results["std_fit_time"], cell_times.std(axis=1))
+    # scoring a cell, and refitting, each read the clock twice
+    assert_array_equal(results["mean_score_time"], [1.0] * 3)
+    assert_array_equal(results["std_score_time"], [0.0] * 3)
+    assert search.refit_time_ == 1.0
+
+
+def test_random_state_none_is_one_seed_for_the_whole_search(iris):
+    # a fold that trains on every row is the refit itself when the cells and
+    # the refit share one seed
+    X, y = iris
+    rows = np.arange(len(y))
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(4,),
+        max_iter=5,
+        random_state=None,
+        cv=[(rows, rows[::5]), (rows, rows[1::5])],
+    ).fit(X, y)
+    record = search.cv_restart_results_
+    assert record["loss"][0, 0, 0] == record["loss"][0, 1, 0] == search.loss_
+    assert record["seed"][0, 0, 0] == search.restart_seeds_[0]
+
+
+def _nan_score(estimator, X, y):
+    return np.nan
+
+
+def test_a_scorer_without_sample_weight_and_only_nan_scores(iris):
+    # GridSearchCV's warnings, and its ranks when no candidate has a score
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(3,),
+        max_iter=3,
+        random_state=0,
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=2,
+        scoring=_nan_score,
+    )
+    weights = np.ones(len(y))
+    with pytest.warns(UserWarning) as record:
+        search.fit(X, y, sample_weight=weights)
+    messages = [str(w.message) for w in record]
+    assert any(
+        m.startswith(
+            f"The scoring {_nan_score} does not support sample_weight, which may "
+            "lead to statistically incorrect results when fitting MLPClassifierCV("
+        )
+        for m in messages
+    )
+    assert any(
+        m.startswith("One or more of the test scores are non-finite") for m in messages
+    )
+    reference = _grid_search(search, X, y, weights)
+    assert_array_equal(search.cv_results_["rank_test_score"], [1, 1])
+    assert_array_equal(
+        search.cv_results_["rank_test_score"], reference.cv_results_["rank_test_score"]
+    )
+    assert search.best_index_ == reference.best_index_ == 0
+
+
+def test_unconverged_fits_are_summarized_once(iris):
+    # at a rate of 1e-6 the loss improves by less than tol: those fits
+    # converge after 3 epochs; at 0.1 they reach max_iter
+    X, y = iris
+    search = MLPClassifierCV(
+        hidden_layer_sizes=(3,),
+        max_iter=3,
+        tol=1e-3,
+        n_iter_no_change=1,
+        random_state=0,
+        param_grid={"learning_rate_init": [1e-6, 0.1]},
+        cv=3,
+    )
+    with pytest.warns(ConvergenceWarning) as record:
+        search.fit(X, y)
+    assert_array_equal(
+        search.cv_restart_results_["converged"][..., 0], [[True] * 3, [False] * 3]
+    )
+    assert [str(w.message) for w in record if "candidate x fold" in str(w.message)] == [
+        "3 of the 6 fits (candidate x fold) of the search did not converge. "
+        "Stochastic Optimizer: Maximum iterations (3) reached and the "
+        "optimization hasn't converged yet."
+    ]
+
+
 # -- bad input ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "grid, error, match",
     [
-        ([], ValueError, r"param_grid is empty \(\[\]\)"),
+        (
+            [],
+            ValueError,
+            r"param_grid is empty \(\[\]\): give lists of values to try for some "
+            r"of alpha, bias_init, init, learning_rate_init, or param_grid=None",
+        ),
+        (
+            [{"alpha": [1.0]}, ["alpha"]],
+            TypeError,
+            r"param_grid must be a dict or a list of dicts; got \['alpha'\] in it",
+        ),
         ({}, ValueError, r"param_grid is empty"),
         ({"alpha": []}, ValueError, "need to be a non-empty sequence"),
         ({"alpha": 0.1}, TypeError, "needs to be a list or a numpy array"),
@@ -468,25 +592,26 @@ def _diverging(X, y):
 
 def test_a_fold_where_every_network_diverges(regression):
     X, y = regression
-    search = _diverging(X, y)
+    search = _diverging(X, y).set_params(error_score=-1.0)
     with pytest.warns(
         FitFailedWarning,
-        match=r"(?s)3 fits failed out of a total of 6.*\ncandidate 1 "
+        match=r"(?s)3 fits failed out of a total of 6. The score on these "
+        r"train-test partitions for these parameters will be set to -1.0.\n.*"
+        r"\ncandidate 1 "
         r"\{'learning_rate_init': 10.0\}, fold 0: ValueError: Solver produced "
         r"non-finite parameter weights.*all 2 restarts diverged",
-    ) as record:
+    ):
         search.fit(X, y)
-    # and GridSearchCV's warning about the NaN mean score
-    assert [
-        str(w.message)
-        for w in record
-        if str(w.message).startswith("One or more of the test scores are non-finite")
-    ]
     reference = _grid_search(search, X, y)
     for key in ("split0_test_score", "mean_test_score", "rank_test_score"):
         assert_allclose(search.cv_results_[key], reference.cv_results_[key])
-    assert np.isnan(search.cv_results_["mean_test_score"][1])
-    assert search.cv_restart_results_["diverged"][1].all()
+    assert search.cv_results_["mean_test_score"][1] == -1.0
+    record = search.cv_restart_results_
+    assert record["diverged"][1].all() and not record["diverged"][0].any()
+    # NaN losses never count as no improvement: as scikit-learn's, the
+    # diverged networks trained to max_iter
+    assert (record["n_iter"][1] == 10).all()
+    assert np.isnan(record["loss"][1]).all() and (record["fit_time"][1] > 0).all()
     assert_same_model(search, reference.best_estimator_, X)
 
     fitted = pickle.loads(pickle.dumps(search))
@@ -518,6 +643,18 @@ def test_settings_the_search_cannot_take(iris):
         err.value.__cause__
     )
     assert not hasattr(MLPRegressorCV(), "partial_fit")
+    # a cell that cannot be prepared names its candidate and fold
+    with pytest.raises(
+        ValueError,
+        match=r"^param_grid candidate 0 \{'alpha': 0.0001\} on fold 0: The "
+        "validation set is too small",
+    ):
+        MLPClassifierCV(
+            early_stopping=True,
+            validation_fraction=0.01,
+            param_grid={"alpha": [1e-4, 1.0]},
+            cv=3,
+        ).fit(*iris)
 
 
 def test_refit_false_and_callable(iris):
@@ -537,7 +674,9 @@ def test_refit_false_and_callable(iris):
     assert lowest_alpha.alpha == 0.0001 and lowest_alpha.best_params_ == {
         "alpha": 0.0001
     }
-    # GridSearchCV's check of the index, with its words
+    # GridSearchCV's checks of the index, with their words
+    with pytest.raises(TypeError, match="best_index_ returned is not an integer"):
+        MLPClassifierCV(refit=lambda r: 1.0, random_state=0, **params).fit(X, y)
     for index in (-1, 3):
         with pytest.raises(IndexError, match="best_index_ index out of range"):
             refit = lambda r, index=index: index  # noqa: E731
@@ -580,21 +719,32 @@ def test_pipeline_nested_cv_clone_pickle(iris):
 
 
 def test_verbose_reports_the_search(iris, capsys):
-    MLPClassifierCV(
+    search = MLPClassifierCV(
         hidden_layer_sizes=(3,),
         max_iter=2,
         param_grid={"alpha": [1e-4, 1.0]},
         n_restarts=2,
         cv=3,
         verbose=2,
-    ).fit(*iris)
+    )
+    # one summary of the cells' convergence warnings
+    with pytest.warns(ConvergenceWarning) as record:
+        search.fit(*iris)
+    summaries = [str(w.message) for w in record if "(candidate x fold)" in str(w.message)]
+    assert summaries == [
+        "6 of the 6 fits (candidate x fold) of the search did not converge. "
+        "2 of 2 restarts did not converge. Stochastic Optimizer: Maximum iterations (2) reached and the "
+        "optimization hasn't converged yet."
+    ]
     out = capsys.readouterr().out
     assert (
         "Fitting 3 folds for each of 2 candidates, totalling 6 fits (12 networks) "
         "in one batch" in out
     )
     assert out.count("[CV ") == 6
-    assert "[CV 3/3; candidate 2] epochs 2, score=" in out
+    # GridSearchCV's 3 decimals
+    score = search.cv_results_["split2_test_score"][1]
+    assert f"[CV 3/3; candidate 2] epochs 2, score={score:.3f}" in out.splitlines()
     assert "Iteration 2, loss = " in out  # the refit's own report
 
 
@@ -773,13 +923,149 @@ def test_halving_with_early_stopping_scores_the_best_validated_state(digits):
         )
 
 
-def test_pause_and_resume_equal_one_run(iris, monkeypatch):
+@pytest.mark.parametrize(
+    "factor, min_epochs, n_candidates, n_resources",
+    [
+        (2, "exhaust", [4, 2, 1], [5, 10, 20]),
+        # int(1.5 ** i) repeats a budget: the second round trains no epoch
+        (1.5, 1, [4, 3, 2, 2], [1, 1, 2, 20]),
+    ],
+)
+def test_halving_records_the_epochs_each_candidate_trained(
+    iris, capsys, factor, min_epochs, n_candidates, n_resources
+):
+    # restarts that converge before a round's end stop there: a row's n_epochs
+    # is its longest network's, min(its exhaustive epochs, the round's budget)
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(4,),
+        max_iter=20,
+        n_restarts=2,
+        tol=0.05,
+        n_iter_no_change=2,
+        learning_rate_init=0.05,
+        random_state=0,
+        param_grid={"alpha": [1e-4, 0.1, 1.0, 10.0]},
+        cv=3,
+    )
+    exhaustive = MLPClassifierCV(**params).fit(X, y)
+    halving = MLPClassifierCV(
+        search="halving", factor=factor, min_epochs=min_epochs, verbose=1, **params
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        halving.fit(X, y)
+    out = capsys.readouterr().out
+    results = halving.cv_results_
+    assert halving.n_candidates_ == n_candidates
+    assert halving.n_resources_ == n_resources
+    rounds = [[i] * n for i, n in enumerate(n_candidates)]
+    assert list(results["iter"]) == sum(rounds, [])
+    budgets = [[b] * n for b, n in zip(n_resources, n_candidates)]
+    assert list(results["n_resources"]) == sum(budgets, [])
+    epochs = exhaustive.cv_restart_results_["n_iter"]  # (candidate, fold, restart)
+    alphas = params["param_grid"]["alpha"]
+    expected = [
+        np.minimum(epochs[alphas.index(p["alpha"])], budget).max()
+        for p, budget in zip(results["params"], results["n_resources"])
+    ]
+    assert list(results["n_epochs"]) == expected
+    assert expected[-1] < 20  # the comparison has teeth
+    assert (epochs[..., 0] != epochs[..., 1]).all()
+    # every network of the last round converged, and the search stopped the
+    # others: none reached max_iter
+    assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    # the best is the last round's best
+    last = np.flatnonzero(results["iter"] == len(n_candidates) - 1)
+    assert halving.best_index_ == last[np.argmax(results["mean_test_score"][last])]
+    assert halving.n_remaining_candidates_ == ceil(n_candidates[-1] / factor)
+    # a line per round; the cells' lines only from verbose=2
+    for i, (n, budget) in enumerate(zip(n_candidates, n_resources)):
+        assert f"iter {i}: {n} candidates, up to {budget} epochs" in out.splitlines()
+    assert "[CV " not in out
+    if factor == 2:
+        # an earlier round scored higher, but the best is the last round's
+        assert results["mean_test_score"][:6].max() > results["mean_test_score"][6]
+
+
+def test_halving_rounds_limited_by_the_epochs(iris):
+    # HalvingGridSearchCV's bookkeeping, by hand: 6 candidates and factor 3
+    # need 2 rounds (1, 3 <= 6); 5 epochs fit in max_iter=10, 15 do not: one
+    # round, of every candidate, after which ceil(6 / 3) would remain
+    X, y = iris
+    halving = MLPClassifierCV(
+        hidden_layer_sizes=(3,),
+        max_iter=10,
+        search="halving",
+        min_epochs=5,
+        random_state=0,
+        param_grid={"alpha": [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0]},
+        cv=2,
+    ).fit(X, y)
+    assert halving.n_required_iterations_ == 2
+    assert halving.n_possible_iterations_ == 1
+    assert halving.n_iterations_ == 1
+    assert (halving.min_resources_, halving.max_resources_) == (5, 10)
+    assert halving.n_resources_ == [10] and halving.n_candidates_ == [6]
+    assert halving.n_remaining_candidates_ == 2
+    assert list(halving.cv_results_["iter"]) == [0] * 6
+
+
+def test_halving_never_refits_a_diverged_candidate(regression):
+    X, y = regression
+    search = _diverging(X, y).set_params(search="halving")
+    with pytest.warns(
+        FitFailedWarning, match="3 fits failed out of a total of 6.* set to nan"
+    ) as record:
+        search.fit(X, y)
+    # and GridSearchCV's warning about the NaN mean score, ranked last
+    assert [
+        str(w.message)
+        for w in record
+        if str(w.message).startswith("One or more of the test scores are non-finite")
+    ]
+    assert np.isnan(search.cv_results_["mean_test_score"][1])
+    assert_array_equal(search.cv_results_["rank_test_score"], [1, 2])
+    assert search.best_index_ == 0
+    assert search.best_params_ == {"learning_rate_init": 1e-2}
+
+
+def test_halving_drops_a_failed_candidate_first(regression):
+    # scores below zero: a NaN read as 0 would rank first
+    X, y = regression
+    search = _diverging(X, y).set_params(
+        search="halving",
+        factor=2,
+        scoring="neg_mean_squared_error",
+        param_grid={"learning_rate_init": [100.0, 1e-2, 3e-3]},
+    )
+    with pytest.warns(FitFailedWarning, match="3 fits failed out of a total of 9"):
+        search.fit(X, y)
+    results = search.cv_results_
+    assert search.n_candidates_ == [3, 2] and search.n_resources_ == [5, 10]
+    assert np.isnan(results["mean_test_score"][0])
+    assert (results["mean_test_score"][1:] < 0).all()
+    assert results["params"][3:] == [
+        {"learning_rate_init": 1e-2},
+        {"learning_rate_init": 3e-3},
+    ]
+    assert results["rank_test_score"][0] == 5
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_pause_and_resume_equal_one_run(iris, monkeypatch, early_stopping):
     """Training paused after some epochs and resumed gives the same bits."""
     from skinit._batch import train
 
     X, y = iris
     est = MLPClassifier(
-        hidden_layer_sizes=(5,), max_iter=30, n_restarts=3, random_state=0
+        hidden_layer_sizes=(5,),
+        max_iter=30,
+        n_restarts=3,
+        random_state=0,
+        learning_rate_init=0.05,
+        early_stopping=early_stopping,
+        n_iter_no_change=50,
     )
     full = clone(est).fit(X, y)
     paused = clone(est)
@@ -792,8 +1078,14 @@ def test_pause_and_resume_equal_one_run(iris, monkeypatch):
     assert all(p.paused and p.n_iter == 7 for p in spec.progress)
     # the fit time adds up over the runs (one second each on this clock)
     assert [p.fit_time for p in spec.progress] == [1.0] * 3
+    # what a search scores at a pause (with early stopping, the best
+    # validated parameters, here not the current ones) changes no network
+    current = spec.current()
+    if early_stopping:
+        assert not np.array_equal(current, spec.final)
     train([spec], *data, pause_at=19)
     assert [p.fit_time for p in spec.progress] == [2.0] * 3
+    spec.current()
     train([spec], *data)
     paused._finish(spec, *data[:2])
     assert_same_model(paused, full, X)
