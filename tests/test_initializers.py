@@ -714,7 +714,9 @@ def _by_hand(distribution, std, shape, seed):
     if distribution == "untruncated_normal":
         return rs.normal(0.0, std, shape)
     # Keras: the parameter of a normal cut at +-2 is std / std(N(0, 1) cut at 2)
-    return std / truncnorm.std(-2, 2) * truncnorm.rvs(-2, 2, size=shape, random_state=rs)
+    return (
+        std / truncnorm.std(-2, 2) * truncnorm.rvs(-2, 2, size=shape, random_state=rs)
+    )
 
 
 @pytest.mark.parametrize(
@@ -875,7 +877,10 @@ def test_lsuv_with_unit_weights_equals_no_weights(iris):
     # included (here 100 of the 150 rows are drawn)
     X, y = iris
     params = dict(
-        hidden_layer_sizes=(6,), init=I.LSUV(sample_size=100), max_iter=1, random_state=0
+        hidden_layer_sizes=(6,),
+        init=I.LSUV(sample_size=100),
+        max_iter=1,
+        random_state=0,
     )
     plain = MLPClassifier(**params).fit(X, y)
     unit = MLPClassifier(**params).fit(X, y, sample_weight=np.full(150, 2.0))

@@ -506,7 +506,9 @@ def test_more_workers_than_restarts(iris, n_jobs):
         other = _clf(random_state=2, n_restarts=3, max_iter=5, n_jobs=n_jobs)
         other.fit(*iris)
     _assert_same_model(reference, other)
-    assert_array_equal(reference.restart_results_["loss"], other.restart_results_["loss"])
+    assert_array_equal(
+        reference.restart_results_["loss"], other.restart_results_["loss"]
+    )
 
 
 def test_regressor_restart_scoring_gets_the_targets_as_given(iris):
