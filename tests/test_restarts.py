@@ -473,6 +473,9 @@ def test_restart_results_record_every_restart():
     for k in range(3):
         assert len(results["loss_curve"][k]) == 5
         assert results["loss_curve"][k][-1] == results["loss"][k]
+    # n_distinct_units comes with the diagnostics only
+    plain = _clf(random_state=0, n_restarts=3, max_iter=5, diagnostics=False)
+    assert "n_distinct_units" not in plain.fit(X, y).restart_results_
 
 
 def test_int_seeds_come_from_a_seed_sequence_of_the_int():

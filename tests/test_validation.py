@@ -324,9 +324,11 @@ def test_non_integer_hidden_sizes_blame_hidden_layer_sizes(iris, sizes):
         r"layer, positive integers; got \[",
     ):
         MLPClassifier(hidden_layer_sizes=sizes).fit(*iris)
-    # numpy integers are integers
+    # numpy integers are integers, and one int is one hidden layer
     clf = MLPClassifier(hidden_layer_sizes=np.array([3, 2]), max_iter=2).fit(*iris)
     assert [c.shape[1] for c in clf.coefs_] == [3, 2, 3]
+    clf = MLPClassifier(hidden_layer_sizes=np.int64(5), max_iter=2).fit(*iris)
+    assert [c.shape for c in clf.coefs_] == [(4, 5), (5, 3)]
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
@@ -425,6 +427,7 @@ def test_early_stopping_batches_and_smallest_validation_set(iris):
     for extra in (
         dict(validation_fraction=0.13),
         dict(validation_fraction=0.13, batch_size=135),
+        dict(validation_fraction=0.13, batch_size=130),  # all of them: no warning
     ):
         ours = MLPClassifier(**params, **extra)
         theirs = neural_network.MLPClassifier(**params, **extra)
@@ -439,7 +442,7 @@ def test_early_stopping_batches_and_smallest_validation_set(iris):
             "Got `batch_size` less than 1 or larger than sample size. It is going "
             "to be clipped"
         )
-        assert clipped == ([message] * 2 if "batch_size" in extra else [])
+        assert clipped == ([message] * 2 if extra.get("batch_size") == 135 else [])
     # 20 rows and validation_fraction=0.1: a validation set of 2 rows is enough
     ours = MLPRegressor(**params).fit(X[:20], X[:20, 0])
     theirs = neural_network.MLPRegressor(**params).fit(X[:20], X[:20, 0])
