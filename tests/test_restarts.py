@@ -491,22 +491,23 @@ def test_rank_puts_diverged_after_dropped_and_unusable_last():
     # then more halving rounds played, then the criterion
     from skinit._restarts import rank_restarts
 
-    losses = np.array([0.1, 0.2, 0.3, np.inf, 0.05, 0.4])
+    losses = np.array([0.1, 0.2, 0.3, 0.05, np.inf, 0.4])
     diverged = np.array([False, False, False, True, True, False])
-    unusable = np.array([False, False, False, False, True, False])
+    unusable = np.array([False, False, False, True, False, False])
     n_rounds = np.array([2, 3, 1, 3, 3, 3])
     best, rank = rank_restarts(losses, None, diverged, unusable, n_rounds)
     # played 3 rounds: 1 (0.2), 5 (0.4); then 0 (2 rounds), 2 (1 round); then
-    # the diverged 3, though it played 3 rounds; the unusable 4 last
+    # the diverged 4, though it played 3 rounds; the unusable 3 last, though
+    # before 4 in the restarts' order
     assert best == 1
-    assert_array_equal(rank, [3, 1, 4, 5, 6, 2])
+    assert_array_equal(rank, [3, 1, 4, 6, 5, 2])
 
 
-@pytest.mark.parametrize("n_jobs", [5, 8])
-def test_more_workers_than_restarts(iris, n_jobs):
+def test_more_workers_than_restarts(iris):
+    # the model does not depend on n_jobs, even beyond one worker a restart
     reference = _clf(random_state=2, n_restarts=3, max_iter=5).fit(*iris)
     with parallel_config(backend="threading"):
-        other = _clf(random_state=2, n_restarts=3, max_iter=5, n_jobs=n_jobs)
+        other = _clf(random_state=2, n_restarts=3, max_iter=5, n_jobs=5)
         other.fit(*iris)
     _assert_same_model(reference, other)
     assert_array_equal(
