@@ -419,14 +419,14 @@ def test_warm_start_classes_message_names_both(iris):
 
 def test_early_stopping_batches_and_smallest_validation_set(iris):
     # scikit-learn holds out ceil(0.13 * 150) = 20 rows: batches of at most
-    # 130 rows, and batch_size=135 is clipped to 130 with a warning
+    # 130 rows, and batch_size=131 is clipped to 130 with a warning
     X, y = iris
     params = dict(
         hidden_layer_sizes=(4,), early_stopping=True, max_iter=3, random_state=0
     )
     for extra in (
         dict(validation_fraction=0.13),
-        dict(validation_fraction=0.13, batch_size=135),
+        dict(validation_fraction=0.13, batch_size=131),
         dict(validation_fraction=0.13, batch_size=130),  # all of them: no warning
     ):
         ours = MLPClassifier(**params, **extra)
@@ -442,7 +442,7 @@ def test_early_stopping_batches_and_smallest_validation_set(iris):
             "Got `batch_size` less than 1 or larger than sample size. It is going "
             "to be clipped"
         )
-        assert clipped == ([message] * 2 if extra.get("batch_size") == 135 else [])
+        assert clipped == ([message] * 2 if extra.get("batch_size") == 131 else [])
     # 20 rows and validation_fraction=0.1: a validation set of 2 rows is enough
     ours = MLPRegressor(**params).fit(X[:20], X[:20, 0])
     theirs = neural_network.MLPRegressor(**params).fit(X[:20], X[:20, 0])
