@@ -686,6 +686,8 @@ def test_lsuv_sample_is_drawn_in_proportion_to_sample_weight(monkeypatch):
     ).fit(X, y, sample_weight=sample_weight)
     heavy = seen[0][:, -1].mean()
     assert len(seen[0]) == 100 and 0.8 < heavy < 0.97
+    # drawn without replacement: 100 distinct rows of X
+    assert len(np.unique(seen[0], axis=0)) == 100
 
 
 def test_sparse_zeros_fall_on_random_inputs():
@@ -886,3 +888,26 @@ def test_lsuv_with_unit_weights_equals_no_weights(iris):
     unit = MLPClassifier(**params).fit(X, y, sample_weight=np.full(150, 2.0))
     for a, b in zip(plain.init_coefs_, unit.init_coefs_):
         assert_array_equal(a, b)
+
+
+def test_lsuv_sample_is_drawn_without_replacement(monkeypatch):
+    # 100 of 300 distinct rows, each at most once
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(300, 3)), rng.randint(2, size=300)
+    seen = []
+    rescale = I.LSUV.rescale
+
+    def recording(self, inputs, *args, **kwargs):
+        seen.append(inputs)
+        return rescale(self, inputs, *args, **kwargs)
+
+    monkeypatch.setattr(I.LSUV, "rescale", recording)
+    MLPClassifier(
+        hidden_layer_sizes=(4,),
+        init=[I.LSUV(sample_size=100), "glorot_uniform"],
+        max_iter=1,
+        random_state=0,
+    ).fit(X, y)
+    rows = {tuple(row) for row in seen[0]}
+    assert len(seen[0]) == len(rows) == 100
+    assert rows <= {tuple(row) for row in X}

@@ -540,3 +540,12 @@ def test_partial_fit_holds_nothing_out_for_restart_scoring(iris):
         est.partial_fit(X, y, classes=[0, 1, 2])
     assert scored.t_ == 150
     _assert_same_model(scored, plain)
+
+
+def test_seeds_without_a_random_state_differ_from_fit_to_fit(iris):
+    # random_state=None: fresh entropy every fit, as numpy's own
+    first, second = (
+        _clf(n_restarts=3, max_iter=1).fit(*iris).restart_seeds_ for _ in range(2)
+    )
+    assert first[0] is None and second[0] is None
+    assert first[1:] != second[1:]
