@@ -131,3 +131,10 @@ def test_progress_bar_leaves_the_model_unchanged(iris):
     for a, b in zip(plain.coefs_, shown.coefs_):
         np.testing.assert_array_equal(a, b)
     assert not hasattr(shown, "_callback_fit_ctx")  # torn down after fit
+
+
+def test_partial_fit_does_not_report(iris):
+    recorder = Recorder()
+    clf = MLPClassifier(hidden_layer_sizes=(5,), random_state=0)
+    clf.set_callbacks(recorder).partial_fit(*iris, classes=[0, 1, 2])
+    assert recorder.ended == []

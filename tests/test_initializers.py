@@ -2,6 +2,7 @@
 """Initializers against their published formulas, and ``init`` in the estimators."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -308,7 +309,8 @@ def test_lsuv_on_constant_data_explains(iris):
     X, y = iris
     with pytest.raises(
         ValueError,
-        match="LSUV cannot scale layer 0: its input is the same for every sample",
+        match="LSUV cannot scale layer 0: its input is the same for every sample "
+        r"of the training data \(150 samples\)",
     ):
         MLPClassifier(init="lsuv").fit(np.ones_like(X), y)
 
@@ -402,7 +404,11 @@ def test_callable_non_finite_names_layer(iris, bad):
 
 def test_list_of_wrong_length(iris):
     with pytest.raises(
-        ValueError, match="init has 2 entries but the network has 3 weight layers"
+        ValueError,
+        match=re.escape(
+            "init has 2 entries but the network has 3 weight layers (2 hidden and "
+            "the output layer): give one entry per layer, or a single value for all."
+        ),
     ):
         _fit(iris, init=["zeros", "zeros"])
     with pytest.raises(ValueError, match="bias_init has 4 entries"):
@@ -680,6 +686,8 @@ def test_lsuv_sample_is_drawn_in_proportion_to_sample_weight(monkeypatch):
     ).fit(X, y, sample_weight=sample_weight)
     heavy = seen[0][:, -1].mean()
     assert len(seen[0]) == 100 and 0.8 < heavy < 0.97
+    # drawn without replacement: 100 distinct rows of X
+    assert len(np.unique(seen[0], axis=0)) == 100
 
 
 def test_sparse_zeros_fall_on_random_inputs():
@@ -689,3 +697,217 @@ def test_sparse_zeros_fall_on_random_inputs():
     assert_array_equal((W == 0).sum(axis=0), 3)
     per_input = (W == 0).mean(axis=1)
     assert_allclose(per_input, 0.3, atol=0.08)
+
+
+# -- each formula drawn by hand from the same generator --------------------------------
+
+# (fan_in, fan_out) = (3, 2): fan_in, fan_out and fan_avg = 2.5 all differ, and
+# the average is not an integer
+SMALL = (3, 2)
+_FANS = {"fan_in": 3, "fan_out": 2, "fan_avg": 2.5}
+
+
+def _by_hand(distribution, std, shape, seed):
+    """Draws of the distribution of standard deviation ``std``, from its formula."""
+    rs = np.random.RandomState(seed)
+    if distribution == "uniform":
+        limit = math.sqrt(3) * std
+        return rs.uniform(-limit, limit, shape)
+    if distribution == "untruncated_normal":
+        return rs.normal(0.0, std, shape)
+    # Keras: the parameter of a normal cut at +-2 is std / std(N(0, 1) cut at 2)
+    return (
+        std / truncnorm.std(-2, 2) * truncnorm.rvs(-2, 2, size=shape, random_state=rs)
+    )
+
+
+@pytest.mark.parametrize(
+    "init, distribution, scale, mode",
+    [
+        (I.VarianceScaling(), "truncated_normal", 1.0, "fan_in"),
+        (I.VarianceScaling(3.0, "fan_avg", "uniform"), "uniform", 3.0, "fan_avg"),
+        (
+            I.VarianceScaling(0.5, "fan_out", "untruncated_normal"),
+            "untruncated_normal",
+            0.5,
+            "fan_out",
+        ),
+        (
+            I.VarianceScaling(2.0, "fan_avg", "untruncated_normal"),
+            "untruncated_normal",
+            2.0,
+            "fan_avg",
+        ),
+        (I.GlorotUniform(gain=1.5), "uniform", 1.5**2, "fan_avg"),
+        (I.GlorotNormal(gain=0.5), "truncated_normal", 0.5**2, "fan_avg"),
+        (I.HeUniform(gain=3.0, mode="fan_out"), "uniform", 2 * 3.0**2, "fan_out"),
+        (I.HeNormal(gain=0.7), "truncated_normal", 2 * 0.7**2, "fan_in"),
+        (I.LecunUniform(gain=2.0), "uniform", 2.0**2, "fan_in"),
+        (I.LecunNormal(), "truncated_normal", 1.0, "fan_in"),
+    ],
+    ids=repr,
+)
+def test_variance_scaling_draws_equal_their_formula(init, distribution, scale, mode):
+    # torch.nn.init / Keras: std = sqrt(scale / fan), scale = gain**2 times 1
+    # (Glorot, LeCun) or 2 (He), fan by mode; a bias shape (n,) alone has
+    # fan_in = fan_out = n
+    assert_allclose(
+        init(SMALL, random_state=4),
+        _by_hand(distribution, math.sqrt(scale / _FANS[mode]), SMALL, 4),
+        rtol=1e-12,
+    )
+    assert_allclose(
+        init((7,), random_state=4),
+        _by_hand(distribution, math.sqrt(scale / 7), (7,), 4),
+        rtol=1e-12,
+    )
+
+
+def test_calculate_gain_aliases_and_default_slope():
+    assert I.calculate_gain("linear") == 1
+    assert I.calculate_gain("sigmoid") == 1
+    # torch's default negative slope is 0.01
+    assert I.calculate_gain("leaky_relu") == math.sqrt(2 / (1 + 0.01**2))
+    assert I.calculate_gain("leaky_relu", 0.0) == math.sqrt(2)
+    valid = "['identity', 'leaky_relu', 'linear', 'logistic', 'relu', 'selu', "
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "Unknown activation 'gelu' for calculate_gain; expected one of "
+            + valid
+            + "'sigmoid', 'tanh']."
+        ),
+    ):
+        I.calculate_gain("gelu")
+
+
+def test_equality_and_hash_follow_every_setting():
+    # equal when of the same class with all settings equal, as two estimators
+    # with the same parameters; equal ones hash equal (usable in sets, dicts)
+    assert I.Constant(0.0) != I.Zeros() and I.Zeros() != I.Constant(0.0)
+    assert I.VarianceScaling() != I.LecunNormal()
+    assert I.HeNormal(2.0, "fan_in") != I.HeNormal(2.0, "fan_out")
+    assert I.HeNormal(2.0, "fan_in") != I.HeNormal(1.0, "fan_in")
+    assert I.VarianceScaling(1.0, "fan_in", "uniform") != I.VarianceScaling(
+        1.0, "fan_in", "truncated_normal"
+    )
+    assert I.HeNormal(2.0, "fan_out") == I.HeNormal(gain=2.0, mode="fan_out")
+    assert hash(I.HeNormal(2.0, "fan_out")) == hash(I.HeNormal(2.0, "fan_out"))
+    assert len({I.Orthogonal(), I.Orthogonal(), I.Orthogonal(2.0)}) == 2
+
+
+def test_settings_sorted_by_name_as_scikit_learns():
+    init = I.VarianceScaling(scale=2.0, mode="fan_out", distribution="uniform")
+    assert list(init.get_params()) == ["distribution", "mode", "scale"]
+    assert repr(init) == (
+        "VarianceScaling(distribution='uniform', mode='fan_out', scale=2.0)"
+    )
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "Invalid parameter 'gain' for initializer VarianceScaling(scale=2.0). "
+            "Valid parameters are: ['distribution', 'mode', 'scale']."
+        ),
+    ):
+        I.VarianceScaling(scale=2.0).set_params(gain=2.0)
+
+
+def test_shapes_given_as_an_int_or_an_array():
+    assert_array_equal(I.Constant(0.5)(3), np.full(3, 0.5))
+    assert_array_equal(I.Constant(0.5)(np.array([2, 3])), np.full((2, 3), 0.5))
+    assert I.Ones()([2, 3]).dtype == np.float64
+
+
+def test_extreme_settings_that_are_allowed():
+    # sparsity in [0, 1] (both ends), a standard deviation of 0
+    assert_array_equal(I.Sparse(sparsity=1.0)((4, 3), random_state=0), 0.0)
+    assert (I.Sparse(sparsity=0.0, std=1.0)((4, 3), random_state=0) != 0).all()
+    assert_array_equal(I.RandomNormal(0.2, 0.0)((2, 2), random_state=0), 0.2)
+    assert_array_equal(I.TruncatedNormal(-0.2, 0.0)((2, 2), random_state=0), -0.2)
+
+
+def test_lsuv_stops_on_the_variance_within_tol():
+    # an output of variance 1.15 is rescaled (|1.15 - 1| >= tol = 0.1, though
+    # its std 1.072 is within 0.1 of 1); one of 1.05 is left as it is
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 5))
+    W = rng.normal(size=(5, 3))
+    W /= np.sqrt(np.var(X @ W))
+    for variance, rescaled in [(1.15, True), (1.05, False)]:
+        start = W * math.sqrt(variance)
+        got = I.LSUV().rescale(X, start, np.zeros(3))
+        assert_allclose(got, W if rescaled else start, rtol=1e-12)
+
+
+def test_lsuv_cap_warning_and_zero_variance_messages():
+    rng = np.random.RandomState(0)
+    X = rng.normal(scale=5.0, size=(200, 6))
+    W = rng.normal(size=(6, 4))
+    b = rng.normal(scale=3.0, size=4)
+    once = W / np.sqrt(np.var(X @ W + b))
+    variance = np.var(X @ once + b)
+    message = (
+        f"LSUV stopped at max_iter=1 rescalings of this layer with output "
+        f"variance {variance:.4g}, not within tol=0.1 of 1 (its biases shift the "
+        "output)."
+    )
+    with pytest.warns(InitializationWarning, match=re.escape(message)) as record:
+        I.LSUV(max_iter=1).rescale(X, W, b)
+    assert [type(w.message) for w in record] == [InitializationWarning]
+    with pytest.raises(
+        ValueError,
+        match=r"LSUV cannot scale layer 2: the variance of its output on the "
+        r"training sample is 0\.0\.",
+    ):
+        I.LSUV().rescale(X, np.zeros((6, 4)), np.zeros(4), I.Layer(2, 6, 4))
+
+
+def test_lsuv_on_sparse_input_equals_dense(iris):
+    import scipy.sparse as sp
+
+    X, y = iris
+    X = np.where(np.abs(X) < 0.5, 0.0, X)
+    params = dict(hidden_layer_sizes=(6,), init="lsuv", max_iter=1, random_state=0)
+    dense = MLPClassifier(**params).fit(X, y)
+    sparse = MLPClassifier(**params).fit(sp.csr_matrix(X), y)
+    for a, b in zip(dense.init_coefs_, sparse.init_coefs_):
+        assert_allclose(a, b, rtol=1e-12)
+
+
+def test_lsuv_with_unit_weights_equals_no_weights(iris):
+    # scikit-learn's rule: sample_weight=ones is no sample_weight, LSUV's sample
+    # included (here 100 of the 150 rows are drawn)
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(6,),
+        init=I.LSUV(sample_size=100),
+        max_iter=1,
+        random_state=0,
+    )
+    plain = MLPClassifier(**params).fit(X, y)
+    unit = MLPClassifier(**params).fit(X, y, sample_weight=np.full(150, 2.0))
+    for a, b in zip(plain.init_coefs_, unit.init_coefs_):
+        assert_array_equal(a, b)
+
+
+def test_lsuv_sample_is_drawn_without_replacement(monkeypatch):
+    # 100 of 300 distinct rows, each at most once
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(300, 3)), rng.randint(2, size=300)
+    seen = []
+    rescale = I.LSUV.rescale
+
+    def recording(self, inputs, *args, **kwargs):
+        seen.append(inputs)
+        return rescale(self, inputs, *args, **kwargs)
+
+    monkeypatch.setattr(I.LSUV, "rescale", recording)
+    MLPClassifier(
+        hidden_layer_sizes=(4,),
+        init=[I.LSUV(sample_size=100), "glorot_uniform"],
+        max_iter=1,
+        random_state=0,
+    ).fit(X, y)
+    rows = {tuple(row) for row in seen[0]}
+    assert len(seen[0]) == len(rows) == 100
+    assert rows <= {tuple(row) for row in X}

@@ -140,8 +140,13 @@ def test_all_restarts_diverging_raises(iris):
 
 
 def test_convergence_warning_counts_restarts(iris):
-    with pytest.warns(ConvergenceWarning, match="3 of 3 restarts did not converge"):
+    # the count, then the first restart's own (scikit-learn's) message
+    with pytest.warns(ConvergenceWarning) as record:
         _clf(random_state=0, n_restarts=3, max_iter=2).fit(*iris)
+    assert [str(w.message) for w in record] == [
+        "3 of 3 restarts did not converge. Stochastic Optimizer: Maximum "
+        "iterations (2) reached and the optimization hasn't converged yet."
+    ]
 
 
 def test_model_selection_with_restarts(iris):
@@ -450,3 +455,113 @@ def test_lbfgs_stopped_by_max_fun_has_not_converged(iris):
     results = clf.restart_results_
     assert results["n_iter"][0] == reference.n_iter_ < 50
     assert_array_equal(results["converged"], [False, False])
+
+
+def test_restart_results_record_every_restart():
+    # one entry per restart, in cv_results_' style; without restart_scoring or
+    # restart_halving their columns say so (NaN scores, never dropped, 1 round)
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = _clf(random_state=0, n_restarts=3, max_iter=5).fit(X, y)
+    results = clf.restart_results_
+    assert set(results) == {
+        "seed",
+        "loss",
+        "validation_score",
+        "n_iter",
+        "converged",
+        "diverged",
+        "fit_time",
+        "rank",
+        "dropped_at",
+        "n_rounds",
+        "loss_curve",
+        "n_distinct_units",
+    }
+    # the seeds are the Python ints of restart_seeds_ (None for a RandomState)
+    assert results["seed"].dtype == object
+    assert list(results["seed"]) == clf.restart_seeds_
+    assert all(type(s) is int for s in results["seed"])
+    assert_array_equal(results["dropped_at"], [0, 0, 0])
+    assert_array_equal(results["n_rounds"], [1, 1, 1])
+    assert_array_equal(results["n_iter"], [5, 5, 5])
+    assert_array_equal(results["converged"], [False, False, False])
+    for k in range(3):
+        assert len(results["loss_curve"][k]) == 5
+        assert results["loss_curve"][k][-1] == results["loss"][k]
+    # n_distinct_units comes with the diagnostics only
+    plain = _clf(random_state=0, n_restarts=3, max_iter=5, diagnostics=False)
+    assert "n_distinct_units" not in plain.fit(X, y).restart_results_
+
+
+def test_int_seeds_come_from_a_seed_sequence_of_the_int():
+    # restart k > 0 is seeded with the k-th 32-bit word of SeedSequence(seed)
+    X, y = load_iris(return_X_y=True)
+    clf = _clf(random_state=11, n_restarts=3, max_iter=1).fit(X, y)
+    expected = np.random.SeedSequence(11).generate_state(2).tolist()
+    assert clf.restart_seeds_ == [11, *expected]
+
+
+def test_rank_puts_diverged_after_dropped_and_unusable_last():
+    # the ranks' order of precedence: usable parameters, then not diverged,
+    # then more halving rounds played, then the criterion
+    from skinit._restarts import rank_restarts
+
+    losses = np.array([0.1, 0.2, 0.3, 0.05, np.inf, 0.4])
+    diverged = np.array([False, False, False, True, True, False])
+    unusable = np.array([False, False, False, True, False, False])
+    n_rounds = np.array([2, 3, 1, 3, 3, 3])
+    best, rank = rank_restarts(losses, None, diverged, unusable, n_rounds)
+    # played 3 rounds: 1 (0.2), 5 (0.4); then 0 (2 rounds), 2 (1 round); then
+    # the diverged 4, though it played 3 rounds; the unusable 3 last, though
+    # before 4 in the restarts' order
+    assert best == 1
+    assert_array_equal(rank, [3, 1, 4, 6, 5, 2])
+
+
+def test_more_workers_than_restarts(iris):
+    # the model does not depend on n_jobs, even beyond one worker a restart
+    reference = _clf(random_state=2, n_restarts=3, max_iter=5).fit(*iris)
+    with parallel_config(backend="threading"):
+        other = _clf(random_state=2, n_restarts=3, max_iter=5, n_jobs=5)
+        other.fit(*iris)
+    _assert_same_model(reference, other)
+    assert_array_equal(
+        reference.restart_results_["loss"], other.restart_results_["loss"]
+    )
+
+
+def test_regressor_restart_scoring_gets_the_targets_as_given(iris):
+    # the scorer gets y as passed to fit: 1-D for a single target
+    X, _ = iris
+    scorer = _RecordingScorer()
+    reg = MLPRegressor(
+        hidden_layer_sizes=(3,), max_iter=2, random_state=0, restart_scoring=scorer
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X[:, :3], X[:, 3])
+    X_held, y_held, _ = scorer.calls[0]
+    assert y_held.shape == (15,)
+    rows = [int(np.flatnonzero((X[:, :3] == x).all(axis=1))[0]) for x in X_held]
+    assert_array_equal(y_held, X[rows, 3])
+
+
+def test_partial_fit_holds_nothing_out_for_restart_scoring(iris):
+    # partial_fit trains one network on all the rows it is given
+    X, y = iris
+    scored = _clf(random_state=0, restart_scoring="accuracy", n_restarts=3)
+    plain = _clf(random_state=0)
+    for est in (scored, plain):
+        est.partial_fit(X, y, classes=[0, 1, 2])
+    assert scored.t_ == 150
+    _assert_same_model(scored, plain)
+
+
+def test_seeds_without_a_random_state_differ_from_fit_to_fit(iris):
+    # random_state=None: fresh entropy every fit, as numpy's own
+    first, second = (
+        _clf(n_restarts=3, max_iter=1).fit(*iris).restart_seeds_ for _ in range(2)
+    )
+    assert first[0] is None and second[0] is None
+    assert first[1:] != second[1:]

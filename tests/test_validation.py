@@ -2,6 +2,7 @@
 """Bad input gets a clear error, and a failed fit leaves no half-written state."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -183,7 +184,8 @@ def test_divergence_names_the_iteration_and_leaves_no_state(iris):
     with pytest.raises(
         ValueError,
         match=r"^Solver produced non-finite parameter weights.*skinit: the loss "
-        r"first became non-finite at iteration \d+.*StandardScaler",
+        r"first became non-finite at iteration \d+; scale the input data \(for "
+        r"example with StandardScaler\) or lower learning_rate_init \(=0\.1\)\.$",
     ):
         reg.fit(X, X[:, 0] * 1e150)
     with pytest.raises(NotFittedError):
@@ -322,9 +324,11 @@ def test_non_integer_hidden_sizes_blame_hidden_layer_sizes(iris, sizes):
         r"layer, positive integers; got \[",
     ):
         MLPClassifier(hidden_layer_sizes=sizes).fit(*iris)
-    # numpy integers are integers
+    # numpy integers are integers, and one int is one hidden layer
     clf = MLPClassifier(hidden_layer_sizes=np.array([3, 2]), max_iter=2).fit(*iris)
     assert [c.shape[1] for c in clf.coefs_] == [3, 2, 3]
+    clf = MLPClassifier(hidden_layer_sizes=np.int64(5), max_iter=2).fit(*iris)
+    assert [c.shape for c in clf.coefs_] == [(4, 5), (5, 3)]
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
@@ -345,3 +349,152 @@ def test_failed_partial_fit_keeps_the_optimizer_state(iris, solver):
     ):
         assert_array_equal(a, b)
     assert tried.loss_curve_ == untouched.loss_curve_
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (
+            dict(restart_min_epochs=0),
+            r"'restart_min_epochs' parameter .* range \[1, inf\)",
+        ),
+        # lbfgs: an accepted factor of 1 is refused, not halved for ever
+        (
+            dict(restart_halving=1, solver="lbfgs"),
+            r"'restart_halving' parameter .* range \(1.0, inf\)",
+        ),
+        (dict(validation_fraction=1.0), r"'validation_fraction' .* range \[0.0, 1.0\)"),
+        (dict(beta_1=1.0), r"'beta_1' parameter .* range \[0.0, 1.0\)"),
+        (dict(beta_2=1.0), r"'beta_2' parameter .* range \[0.0, 1.0\)"),
+        (
+            dict(n_jobs=1.5),
+            "'n_jobs' parameter .* None or an instance of 'int'. Got 1.5",
+        ),
+        (dict(n_iter_no_change=0), "'n_iter_no_change' parameter"),
+        (dict(bias_init="he"), "'bias_init' parameter .*'auto'"),
+    ],
+)
+def test_parameter_ranges_at_their_bounds(iris, no_training, params, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        MLPClassifier(**params).fit(*iris)
+
+
+def test_n_iter_no_change_may_be_infinite(iris):
+    # scikit-learn's way to never stop on tol: every epoch runs
+    X, y = iris
+    params = dict(hidden_layer_sizes=(3,), max_iter=4, tol=10.0, random_state=0)
+    clf = MLPClassifier(n_iter_no_change=np.inf, **params).fit(X, y)
+    assert clf.n_iter_ == 4
+
+
+def test_messages_quote_the_values(iris, no_training):
+    X, y = iris
+    # the restart_scoring split of weighted rows says so
+    sample_weight = np.tile([0.0, 1.0], 75)
+    with pytest.raises(
+        ValueError,
+        match="validation_fraction=0.0 of the 75 rows of non-zero sample_weight, "
+        "held out from training",
+    ):
+        MLPClassifier(restart_scoring="accuracy", validation_fraction=0.0).fit(
+            X, y, sample_weight=sample_weight
+        )
+    # a scorer that returns something else than a number
+    with pytest.raises(
+        ValueError,
+        match="must return a number, higher for better models; on the held-out "
+        "rows, before training, it returned 'good'.",
+    ):
+        MLPClassifier(restart_scoring=lambda est, X, y: "good").fit(X, y)
+    with pytest.raises(
+        ValueError, match=re.escape(f"got a minimum of {X[:, 0].min()}.")
+    ):
+        MLPRegressor(loss="poisson").fit(X, X[:, 0])
+
+
+def test_warm_start_classes_message_names_both(iris):
+    X, y = iris
+    clf = MLPClassifier(warm_start=True, max_iter=2).fit(X, y)
+    with pytest.raises(
+        ValueError, match=re.escape("Previously got [0 1 2], `y` has [0 1]")
+    ):
+        clf.fit(X[y < 2], y[y < 2])
+
+
+def test_early_stopping_batches_and_smallest_validation_set(iris):
+    # scikit-learn holds out ceil(0.13 * 150) = 20 rows: batches of at most
+    # 130 rows, and batch_size=131 is clipped to 130 with a warning
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(4,), early_stopping=True, max_iter=3, random_state=0
+    )
+    for extra in (
+        dict(validation_fraction=0.13),
+        dict(validation_fraction=0.13, batch_size=131),
+        dict(validation_fraction=0.13, batch_size=130),  # all of them: no warning
+    ):
+        ours = MLPClassifier(**params, **extra)
+        theirs = neural_network.MLPClassifier(**params, **extra)
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            ours.fit(X, y)
+            theirs.fit(X, y)
+        assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+        # each fit warns once, scikit-learn's and ours alike
+        clipped = [str(w.message) for w in warned if w.category is UserWarning]
+        message = (
+            "Got `batch_size` less than 1 or larger than sample size. It is going "
+            "to be clipped"
+        )
+        assert clipped == ([message] * 2 if extra.get("batch_size") == 131 else [])
+    # 20 rows and validation_fraction=0.1: a validation set of 2 rows is enough
+    ours = MLPRegressor(**params).fit(X[:20], X[:20, 0])
+    theirs = neural_network.MLPRegressor(**params).fit(X[:20], X[:20, 0])
+    assert_allclose(ours.validation_scores_, theirs.validation_scores_, rtol=1e-10)
+
+
+def test_halving_messages_quote_the_factor(iris, no_training):
+    with pytest.raises(
+        ValueError, match=r"^restart_halving=3 drops the worse restarts"
+    ):
+        MLPClassifier(solver="lbfgs", n_restarts=5, restart_halving=3).fit(*iris)
+
+
+def test_warning_classes():
+    from sklearn.exceptions import ConvergenceWarning
+
+    from skinit import exceptions
+
+    for name in ("SymmetryWarning", "VanishingGradientWarning", "DeadUnitsWarning"):
+        assert issubclass(getattr(exceptions, name), exceptions.DiagnosticWarning)
+    assert issubclass(exceptions.RankCollapseWarning, exceptions.DiagnosticWarning)
+    assert exceptions.DiagnosticWarning.__mro__[1] is UserWarning
+    assert exceptions.InitializationWarning.__mro__[1] is UserWarning
+    assert not issubclass(exceptions.InitializationWarning, ConvergenceWarning)
+
+
+def test_public_names_are_listed_and_unknown_ones_refused():
+    import skinit
+
+    assert set(skinit.__all__) <= set(dir(skinit))
+    for name in skinit.__all__:
+        assert getattr(skinit, name) is not None
+    with pytest.raises(
+        AttributeError, match="^module 'skinit' has no attribute 'MLPClassifierX'$"
+    ):
+        skinit.MLPClassifierX  # noqa: B018
+
+
+def test_every_restart_diverging_with_finite_parameters_still_fits(iris):
+    # early stopping keeps each restart's best validated (finite) parameters
+    # though its loss overflowed: as scikit-learn's fit, this one does not
+    # raise, restart_scoring or not; no restart was scored, restart 0 is kept
+    X, _ = iris
+    reg = _diverging(
+        early_stopping=True, n_restarts=2, restart_scoring="r2", max_iter=10
+    ).fit(X, X[:, 0] * 1e150)
+    results = reg.restart_results_
+    assert_array_equal(results["diverged"], [True, True])
+    assert np.isnan(results["validation_score"]).all()
+    assert reg.best_restart_ == 0
+    assert_array_equal(results["rank"], [1, 2])
