@@ -792,3 +792,18 @@ def test_rank_collapse_below_an_effective_rank_of_1_05(what, ratio, collapsed):
         [f"Hidden layer 0 has 2 distinct units, yet its {what} have effective rank "
          "1.023"] if collapsed else []
     )  # fmt: skip
+
+
+def test_public_names_are_those_of_the_api_reference():
+    # docs/api.rst lists these under skinit.diagnostics
+    assert sorted(D.__all__) == [
+        "SignalPropagation",
+        "activation_stats",
+        "effective_rank",
+        "first_gradient_update",
+        "hidden_activations",
+        "signal_propagation",
+        "symmetry",
+        "unit_groups",
+    ]
+    assert all(callable(getattr(D, name)) for name in D.__all__)

@@ -410,3 +410,22 @@ def test_signal_propagation_display_names_and_options():
     assert display.results["mine"].n_samples == 10
     assert display.results["mine"].n_jacobian_samples == 2
     plt.close("all")
+
+
+def test_signal_propagation_display_passes_y_on():
+    # y sizes the output layer, drawn before LSUV's data sample: with y, the
+    # start drawn is that of fit
+    import matplotlib.pyplot as plt
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[::3], y[::3]
+    lsuv = MLPClassifier(hidden_layer_sizes=(8,), init="lsuv", random_state=0)
+    display = SignalPropagationDisplay.from_estimators(
+        {"lsuv": lsuv}, X, y, jacobian_samples=1
+    )
+    with_y = signal_propagation(lsuv, X, y, jacobian_samples=1)
+    without_y = signal_propagation(lsuv, X, jacobian_samples=1)
+    assert_array_equal(display.results["lsuv"].chi, with_y.chi)
+    assert not np.allclose(with_y.chi, without_y.chi)
+    plt.close("all")
