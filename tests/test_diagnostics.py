@@ -807,3 +807,31 @@ def test_public_names_are_those_of_the_api_reference():
         "unit_groups",
     ]
     assert all(callable(getattr(D, name)) for name in D.__all__)
+
+
+def test_relu_units_after_a_one_unit_layer_may_collapse(iris):
+    # unlike linear units, ReLU units fed by one unit can bend it into several
+    # directions: all of them active (positive weights and biases on a
+    # non-negative input), they output one direction, and that is a collapse
+    X, y = iris
+
+    def positive(shape, random_state):
+        return random_state.uniform(0.5, 1.5, size=shape)
+
+    reg = MLPRegressor(
+        hidden_layer_sizes=(1, 5),
+        init=positive,
+        bias_init=Constant(1.0),
+        solver="sgd",
+        learning_rate_init=1e-6,
+        max_iter=1,
+        random_state=0,
+    )
+    with pytest.warns(RankCollapseWarning) as record:
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, y)
+    messages = [str(w.message) for w in record if w.category is RankCollapseWarning]
+    assert [m[: m.index(":")] for m in messages] == [
+        "Hidden layer 1 has 5 distinct units, yet its activations have effective "
+        "rank 1.000"
+    ]
