@@ -459,9 +459,13 @@ def test_repr_shows_up_to_twelve_layers(n_layers, elided):
         n_samples=5,
         n_jacobian_samples=1,
     )
-    header = repr(result).splitlines()[1].split()
+    table = repr(result).splitlines()[1:4]
+    header = table[0].split()
     assert ("..." in header) == elided
     assert header[-1] == str(n_layers - 1)
+    # right-aligned columns as wide as their widest cell, "10" and "11" too
+    assert [len(line) for line in table] == [len(table[0])] * 3
+    assert table[2].endswith("   1")
 
 
 def _measured(n_restarts, n_layers, **changes):
