@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from skinit._cli import main
 
@@ -50,6 +50,8 @@ def test_table_of_initializers_on_a_bundled_dataset(capsys):
     assert sklearn_row.startswith("sklearn") and "6/6" in sklearn_row
     assert ones_row.startswith("ones") and "1/6" in ones_row  # symmetric units
     assert "[1/2] sklearn" in err and "[2/2] ones" in err  # progress
+    summary = "iris: 150 samples, 4 features; 2 initializers, 2-fold cross-validation"
+    assert err.splitlines()[0] == summary
 
 
 def test_table_shows_the_starts_forward_gain_and_jacobian_condition(capsys):
@@ -104,7 +106,7 @@ def test_csv_with_a_named_target_and_a_report(capsys, csv_file, tmp_path):
 
 
 def test_regression_target_reports_r2(capsys, csv_file):
-    code, out, _ = _run(
+    code, out, err = _run(
         capsys,
         csv_file,
         "--target",
@@ -120,6 +122,10 @@ def test_regression_target_reports_r2(capsys, csv_file):
     )
     # the label column is not numeric: it cannot be a feature
     assert code == 2
+    assert err == (
+        f"skinit: error: {csv_file}: feature columns must be numeric (could not "
+        "convert string to float: 'yes'); choose the target column with --target\n"
+    )
     code, out, _ = _run(
         capsys,
         "diabetes",
@@ -140,8 +146,20 @@ def test_regression_target_reports_r2(capsys, csv_file):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["no_such_file.csv"], "no dataset named 'no_such_file.csv'"),
+        (
+            ["no_such_file.csv"],
+            "no dataset named 'no_such_file.csv': not a file, and not one of "
+            "iris, digits, wine, breast_cancer, diabetes",
+        ),
         (["iris", "--inits", "he"], "unknown initializer 'he'; choose among"),
+        (
+            ["iris", "--inits", "he,zeros,xx"],
+            "unknown initializer 'he', 'xx'; choose among constant, glorot_normal, "
+            "glorot_uniform, he_normal, he_uniform, identity, kaiming_normal, "
+            "kaiming_uniform, lecun_normal, lecun_uniform, lsuv, normal, ones, "
+            "orthogonal, sklearn, sparse, truncated_normal, uniform, "
+            "variance_scaling, xavier_normal, xavier_uniform, zeros\n",
+        ),
         (["iris", "--inits", " , "], "unknown initializer ' , '; choose among"),
         (["iris", "--report", "out.jpg"], "--report must name a .png file"),
     ],
@@ -255,6 +273,9 @@ def test_help_lists_initializers_without_importing_sklearn():
     help_text = " ".join(result.stdout.split())
     assert "initializers: sklearn, zeros, ones," in help_text
     assert "orthogonal, identity, sparse, lsuv." in help_text
+    # the README's comparison: the classic starts, the symmetric ones, LSUV
+    default = "sklearn,zeros,ones,glorot_uniform,he_normal,orthogonal,lsuv"
+    assert f"(default:{default})" in "".join(help_text.split())  # wrapped anywhere
 
 
 def _write(path, sep, rows, decimal="."):
@@ -324,7 +345,11 @@ def test_empty_cells_are_missing_values(capsys, tmp_path, table):
     code, out, err = _run(capsys, path, "--inits", "ones", "--hidden", "3", "--cv", "2")
     assert code == 0
     assert "1 rows without a target value ('label') left out" in err
-    assert "59 samples, 3 features (10 missing values, imputed" in err
+    assert (
+        f"{path}: 59 samples, 3 features (10 missing values, imputed with the "
+        "column means of each training fold); 1 initializers, 2-fold "
+        "cross-validation\n"
+    ) in err
     clf = MLPClassifier((3,), init="ones", max_iter=100, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -425,8 +450,16 @@ def test_gradient_health_words():
     # (the means, 2 and 23.3, would say 0.09: one large update does not count)
     healthy = _Fitted([[1.0, 4.0], [3.0, 60.0], [2.0, 6.0]], [1, 1], [0.5])
     assert gradient_health(healthy) == "ok, weakest layer 0.3 of strongest"
+    # the weakest layer may be any layer: here the last (medians 6, 4 and 1)
+    last = _Fitted([[6.0, 4.0, 1.0], [6.0, 4.0, 1.0]], [1, 1, 1], [0.5, 0.0])
+    assert gradient_health(last) == "ok, weakest layer 0.2 of strongest"
     assert gradient_health(_Fitted([[0, 1]], [0, 1], [0.0])) == "no gradient: layer 0"
     assert gradient_health(_Fitted([[1, 1]], [1, 1], [1.0])) == "dead: layer 0"
+    # every layer named, not the first only
+    never = _Fitted([[0, 0, 1]], [0, 0, 1], [1.0, 1.0])
+    assert gradient_health(never) == "no gradient: layer 0,1"
+    dead = _Fitted([[1, 1, 1]], [1, 1, 1], [1.0, 1.0])
+    assert gradient_health(dead) == "dead: layer 0,1"
 
 
 @pytest.mark.parametrize("target", ["label", "1", "-3"])
@@ -512,22 +545,40 @@ def test_report_draws_each_initializers_first_layer_gradients(tmp_path, monkeypa
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from sklearn.datasets import load_iris
+    from sklearn.preprocessing import StandardScaler
 
+    from skinit import MLPClassifier
     from skinit._cli import compare, draw_report
+    from skinit.diagnostics import signal_propagation
 
     X, y = load_iris(return_X_y=True)
+    inits = ["sklearn", "zeros"]
     rows, metric = compare(
         X,
         y,
-        ["sklearn", "ones"],
+        inits,
         hidden=(4, 3),
         activation="relu",
         cv=2,
         max_iter=5,
-        n_restarts=1,
+        n_restarts=3,
         seed=0,
         progress=lambda message: None,
     )
+    # the start columns: medians over the restarts, on the standardized data
+    for row in rows:
+        start = signal_propagation(
+            MLPClassifier((4, 3), init=row["init"], n_restarts=3, random_state=0),
+            StandardScaler().fit_transform(X),
+            y,
+        )
+        assert_allclose(row["forward_gain"], np.median(start.forward_gain, axis=0))
+    gains = signal_propagation(
+        MLPClassifier((4, 3), n_restarts=3, random_state=0), X, y
+    ).forward_gain
+    assert not np.allclose(rows[0]["forward_gain"], np.median(gains, axis=0))
+    assert not np.allclose(rows[0]["forward_gain"], np.mean(gains, axis=0))
+
     monkeypatch.setattr(plt, "close", lambda fig: None)  # keep it to look at
     plt.close("all")
     draw_report(rows, metric, tmp_path / "report.png")
@@ -535,9 +586,31 @@ def test_report_draws_each_initializers_first_layer_gradients(tmp_path, monkeypa
     assert_allclose(
         [bar.get_width() for bar in scores.patches], [r["score"] for r in rows]
     )
+    # error bars from score - std to score + std, one per initializer
+    from matplotlib.container import ErrorbarContainer
+
+    (container,) = [c for c in scores.containers if isinstance(c, ErrorbarContainer)]
+    (errors,) = container.lines[2]
+    assert_allclose(
+        [segment[:, 0] for segment in errors.get_segments()],
+        [[r["score"] - r["score_std"], r["score"] + r["score_std"]] for r in rows],
+    )
+    assert scores.get_xlabel() == "cross-validated accuracy"
+    assert scores.yaxis_inverted()  # the first initializer on top
+    assert len(gradients.get_lines()) == len(rows)
     for line, row in zip(gradients.get_lines(), rows):
         assert line.get_label() == row["init"]
-        assert_allclose(line.get_ydata(), row["estimator"].gradient_norms_[:, 0])
+        norms = row["estimator"].gradient_norms_[:, 0]
+        # zero norms (the zeros start's first layer) have no place on a log axis
+        expected = np.where(norms > 0, norms, np.nan)
+        assert_allclose(line.get_ydata(), expected)
+        assert_array_equal(line.get_xdata(), np.arange(len(norms)) + 1)
+    assert np.isnan(gradients.get_lines()[1].get_ydata()).all()
+    assert gradients.get_yscale() == "log"
+    assert gradients.get_xlabel() == "update"
+    assert gradients.get_ylabel() == "gradient norm of the first layer"
+    legend = [text.get_text() for text in gradients.get_legend().get_texts()]
+    assert legend == inits
 
 
 def test_rows_printed_one_by_one_stay_aligned(capsys):
@@ -552,6 +625,7 @@ def test_rows_printed_one_by_one_stay_aligned(capsys):
     assert sklearn[column:].startswith("ok, weakest layer")
     units = header.index("distinct units")
     assert zeros[units:].startswith("1/100, 1/100, 1/100 ")
+    assert all(line == line.rstrip() for line in (header, zeros, sklearn))
     assert sklearn[units:].startswith("100/100, 100/100, 100/100  ")
 
 
@@ -573,13 +647,57 @@ def test_cells_are_read_without_surrounding_spaces(capsys, tmp_path, table):
 
 
 @pytest.mark.parametrize("line", ["4,5", "4,5,6,7"])
-def test_ragged_rows_are_named(capsys, tmp_path, line):
+@pytest.mark.parametrize("number", [2, 3])
+def test_ragged_rows_are_named(capsys, tmp_path, line, number):
+    # a ragged first data row leaves the delimiter to the comma by default
+    rows = ["a,b,y", "1,2,3", "7,8,9"]
+    rows.insert(number - 1, line)
     path = tmp_path / "ragged.csv"
-    path.write_text(f"a,b,y\n1,2,3\n{line}\n7,8,9\n")
+    path.write_text("\n".join(rows) + "\n")
     code, _, err = _run(capsys, path)
     assert code == 2
     n = len(line.split(","))
-    assert f"line 3 has {n} columns, the header 3 (delimiter ',')" in err
+    assert f"line {number} has {n} columns, the header 3 (delimiter ',')" in err
+
+
+def test_blank_lines_and_missing_cells_in_any_case(tmp_path):
+    from skinit._cli import load_csv
+
+    path = tmp_path / "d.csv"
+    # semicolons: decimal commas, in the features and in the target
+    path.write_text("a;b;y\n1,5;NA;0,25\n\n2;N/A;1,5\n3;NaN;2\n\n4;None;3\n")
+    told = []
+    X, y = load_csv(path, progress=told.append)
+    assert_array_equal(X, [[1.5, np.nan], [2.0, np.nan], [3.0, np.nan], [4.0, np.nan]])
+    assert y.dtype == np.float64
+    assert_array_equal(y, [0.25, 1.5, 2.0, 3.0])
+    assert told == []  # every row has its target: nothing left out to tell
+
+
+@pytest.mark.parametrize(
+    "target, feature_columns",
+    [
+        ("0", [1, 2]),
+        ("2", [0, 1]),
+        ("-1", [0, 1]),
+        ("-3", [1, 2]),
+        ("3", None),
+        ("-4", None),
+    ],
+)
+def test_target_index_within_the_columns(tmp_path, target, feature_columns):
+    from skinit._cli import UsageError, load_csv
+
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,c\n1,2,3\n4,5,6\n")
+    table = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    if feature_columns is None:
+        with pytest.raises(UsageError, match=f"has no column '{target}'; its columns"):
+            load_csv(path, target)
+        return
+    X, y = load_csv(path, target)
+    assert_array_equal(X, table[:, feature_columns])
+    assert_array_equal(y, table[:, int(target)])
 
 
 def test_report_extension_in_any_case(capsys, tmp_path):
@@ -590,6 +708,21 @@ def test_report_extension_in_any_case(capsys, tmp_path):
     assert code == 0
     assert report.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"report written to {report}" in err
+
+
+def test_an_unwritable_report_is_one_clear_line(capsys, tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import skinit._cli
+
+    # the results of a comparison, without its cost
+    row = {"init": "zeros", "score": 0.5, "score_std": 0.1}
+    row["estimator"] = _Fitted([[1.0, 2.0]], [1, 1], [0.0])
+    monkeypatch.setattr(skinit._cli, "compare", lambda *a, **k: ([row], "accuracy"))
+    report = tmp_path / "no_such_folder" / "report.png"
+    code, _, err = _run(capsys, "iris", "--inits", "zeros", "--report", report)
+    assert code == 2
+    assert err.splitlines()[-1].startswith("skinit: error: [Errno 2] No such file")
+    assert "Traceback" not in err
 
 
 def test_jacobian_condition_is_taken_on_the_range():
@@ -603,6 +736,13 @@ def test_jacobian_condition_is_taken_on_the_range():
     )
     # per restart and sample: 3, 4, 2, inf; their median is 3.5
     assert _condition_on_range(singular_values) == 3.5
+    # the tolerance is numpy.linalg.matrix_rank's, k * eps times the largest
+    # (k = 3: 6.7e-16): 5e-16 is below it, 1e-15 above it
+    eps = np.finfo(float).eps
+    assert np.linalg.matrix_rank(np.diag([1.0, 5e-16, 0.0])) == 1
+    assert _condition_on_range(np.array([[1.0, 5e-16, 0.0]])) == 1.0
+    assert_allclose(_condition_on_range(np.array([[1.0, 1e-15, 0.0]])), 1e15)
+    assert 3 * eps > 5e-16 > eps
 
 
 def test_relu_starts_have_a_finite_jacobian_condition(capsys):

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The classic claims about initialization, as exact outcomes of fresh fits."""
 
+import re
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -60,6 +62,14 @@ def test_equal_weights_give_one_unit_per_layer(iris, activation, solver):
         "Hidden layer 0 ended with 1 distinct units out of 7",
         "Hidden layer 1 ended with 1 distinct units out of 5",
     ]
+    assert symmetric[0] == (
+        "Hidden layer 0 ended with 1 distinct units out of 7 (see unit_groups_). "
+        "Units that start with equal incoming and outgoing weights and equal "
+        "biases receive equal gradients for any input, so they stay equal: the "
+        "layer acts as 1 unit(s). Use a random init to break the symmetry."
+    )
+    # copies are told once, as symmetry: not as a collapse of the rank too
+    assert RankCollapseWarning not in [w.category for w in record]
     # different inputs do not split units of one layer: every sample updated
     # them all the same way (floating-point noise is far below the tolerance)
     assert (clf.unit_group_spread_ < 1e-9 * np.abs(clf.coefs_[0]).max()).all()
@@ -129,8 +139,15 @@ def test_all_zero_weights_and_biases_never_learn_below_the_output(iris):
         max_iter=15,
         random_state=0,
     )
-    with pytest.warns(VanishingGradientWarning, match="Layer 0 never received"):
+    message = (
+        "Layer 0 never received a non-zero weight gradient in 12 updates, so its "
+        "weights never changed: with all-zero weights above it, no signal flows "
+        "back to it."
+    )
+    with pytest.warns(VanishingGradientWarning, match=re.escape(message)):
         clf.fit(X, y)
+    # stopped after 12 epochs (no improvement in 10), of one batch of 150 rows
+    assert clf.n_iter_ == len(clf.gradient_norms_) == 12
     assert_array_equal(clf.coefs_[0], 0)
     assert_array_equal(clf.coefs_[1], 0)
     assert_array_equal(clf.first_gradient_update_[:2], [0, 0])
@@ -165,8 +182,16 @@ def test_zero_weights_random_biases_relu_collapse_to_rank_one():
         random_state=0,
     )
     relu = MLPClassifier(activation="relu", **params)
-    with pytest.warns(RankCollapseWarning, match="16 distinct units, yet its"):
+    with pytest.warns(RankCollapseWarning, match="16 distinct units, yet its") as w:
         relu.fit(X, y)
+    (collapse,) = [str(x.message) for x in w if x.category is RankCollapseWarning]
+    assert collapse == (
+        "Hidden layer 0 has 16 distinct units, yet its incoming weights have "
+        "effective rank 1.000 and its activations have effective rank 1.000: its "
+        "units compute one direction of their input, scaled and shifted, so the "
+        "layer acts as one feature (see effective_rank_). Zero weights with "
+        "random biases and ReLU end this way; start from random weights."
+    )
     assert_array_equal(relu.init_effective_rank_, [0.0])  # W = 0: no direction
     assert_allclose(relu.effective_rank_, [1.0], atol=1e-9)
     assert_allclose(relu.activation_stats_["effective_rank"], [1.0], atol=1e-6)
@@ -718,3 +743,95 @@ def test_linear_layers_after_a_one_unit_layer_are_rank_one_by_construction(iris)
         reg.fit(X, y)
     assert_allclose(reg.activation_stats_["effective_rank"][1:], [1.0, 1.0], rtol=1e-6)
     assert (reg.effective_rank_[2] > 1.5) and (reg.n_distinct_units_[2] == 5)
+
+
+def test_a_layer_fed_by_one_feature_is_no_rank_collapse():
+    # weights (1, 6): rank one by construction
+    X = np.random.RandomState(0).normal(size=(100, 1))
+    reg = MLPRegressor(hidden_layer_sizes=(6,), max_iter=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RankCollapseWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, X[:, 0] ** 2)
+    assert_allclose(reg.effective_rank_, [1.0])
+    assert reg.n_distinct_units_[0] == 6
+
+
+def _diagnosed(weights_rank, activations_rank):
+    """What warn_about reads of a fitted tanh network: one layer of 2 units."""
+    return SimpleNamespace(
+        n_features_in_=2,
+        activation="tanh",
+        n_distinct_units_=np.array([2]),
+        unit_groups_=[np.array([0, 1])],
+        gradient_norms_=np.ones((3, 2)),
+        first_gradient_update_=np.array([1, 1]),
+        effective_rank_=np.array([weights_rank]),
+        activation_stats_={
+            "dead_fraction": np.array([0.0]),
+            "effective_rank": np.array([activations_rank]),
+        },
+    )
+
+
+@pytest.mark.parametrize("what", ["incoming weights", "activations"])
+@pytest.mark.parametrize("ratio, collapsed", [(100.0, False), (300.0, True)])
+def test_rank_collapse_below_an_effective_rank_of_1_05(what, ratio, collapsed):
+    # singular values 100 and 1: effective rank 1.057, two directions still;
+    # 300 and 1: 1.023, one direction and rounding
+    from skinit._diagnostics import warn_about
+
+    rank = float(D.effective_rank(np.diag([ratio, 1.0])))
+    assert round(rank, 3) == (1.023 if collapsed else 1.057)
+    ranks = (rank, 2.0) if what == "incoming weights" else (2.0, rank)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_about(_diagnosed(*ranks))
+    messages = [str(w.message) for w in caught if w.category is RankCollapseWarning]
+    assert [m[: m.index(":")] for m in messages] == (
+        [f"Hidden layer 0 has 2 distinct units, yet its {what} have effective rank "
+         "1.023"] if collapsed else []
+    )  # fmt: skip
+
+
+def test_public_names_are_those_of_the_api_reference():
+    # docs/api.rst lists these under skinit.diagnostics
+    assert sorted(D.__all__) == [
+        "SignalPropagation",
+        "activation_stats",
+        "effective_rank",
+        "first_gradient_update",
+        "hidden_activations",
+        "signal_propagation",
+        "symmetry",
+        "unit_groups",
+    ]
+    assert all(callable(getattr(D, name)) for name in D.__all__)
+
+
+def test_relu_units_after_a_one_unit_layer_may_collapse(iris):
+    # unlike linear units, ReLU units fed by one unit can bend it into several
+    # directions: all of them active (positive weights and biases on a
+    # non-negative input), they output one direction, and that is a collapse
+    X, y = iris
+
+    def positive(shape, random_state):
+        return random_state.uniform(0.5, 1.5, size=shape)
+
+    reg = MLPRegressor(
+        hidden_layer_sizes=(1, 5),
+        init=positive,
+        bias_init=Constant(1.0),
+        solver="sgd",
+        learning_rate_init=1e-6,
+        max_iter=1,
+        random_state=0,
+    )
+    with pytest.warns(RankCollapseWarning) as record:
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, y)
+    messages = [str(w.message) for w in record if w.category is RankCollapseWarning]
+    assert [m[: m.index(":")] for m in messages] == [
+        "Hidden layer 1 has 5 distinct units, yet its activations have effective "
+        "rank 1.000"
+    ]

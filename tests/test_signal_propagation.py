@@ -131,13 +131,18 @@ def test_fitted_estimator_uses_its_fitted_weights(iris):
     )
 
 
-def test_fitted_sklearn_estimator(iris):
+# 3 features to 3 units: the Jacobian is accumulated from the input's end; 4
+# features to 2 units, through 5 and 3: from the output's end
+@pytest.mark.parametrize("hidden, n_features", [((7, 3), 3), ((5, 3, 2), 4)])
+def test_fitted_sklearn_estimator(iris, hidden, n_features):
     X, y = iris
     theirs = neural_network.MLPRegressor(
-        hidden_layer_sizes=(7, 3), activation="logistic", max_iter=50, random_state=0
+        hidden_layer_sizes=hidden, activation="logistic", max_iter=50, random_state=0
     )
-    theirs.fit(X[:, :3], X[:, 3])
-    sample = X[::7, :3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # not converged
+        theirs.fit(X[:, :n_features], y)
+    sample = X[::7, :n_features]
     result = signal_propagation(theirs, sample, jacobian_samples=len(sample))
     assert_array_equal(result.restarts, [0])
     assert_matches_reference(
@@ -226,6 +231,29 @@ def test_sparse_input_gives_the_dense_result(iris):
             assert_allclose(result[key], dense[key], rtol=1e-12)
 
 
+def test_jacobians_of_evenly_spaced_rows_and_in_chunks(iris, monkeypatch):
+    X = iris[0][:30]
+    theirs = neural_network.MLPRegressor(
+        hidden_layer_sizes=(5, 3), activation="tanh", max_iter=20, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # not converged
+        theirs.fit(X, iris[1][:30])
+    # four of 30 rows: every ceil(30 / 4) = 8th, not the first four
+    few = signal_propagation(theirs, X, jacobian_samples=4)
+    assert few.n_jacobian_samples == 4
+    _, _, singular_values = reference(theirs.coefs_, theirs.intercepts_, "tanh", X[::8])
+    assert_allclose(few.jacobian_singular_values[0], singular_values, rtol=1e-6)
+    # samples in chunks of one: the same values as all at once
+    every = signal_propagation(theirs, X, jacobian_samples=len(X))
+    monkeypatch.setattr("skinit._signal._CHUNK_BYTES", 1)
+    chunked = signal_propagation(theirs, X, jacobian_samples=len(X))
+    assert chunked.jacobian_singular_values.shape == (1, 30, 3)
+    assert_allclose(
+        chunked.jacobian_singular_values, every.jacobian_singular_values, rtol=1e-12
+    )
+
+
 def test_wrong_estimator_or_features_are_clear_errors(iris):
     X, y = iris
     with pytest.raises(TypeError, match="needs a multi-layer perceptron"):
@@ -239,6 +267,10 @@ def test_wrong_estimator_or_features_are_clear_errors(iris):
         signal_propagation(clf, X, n_samples=0)
     with pytest.raises(ValueError, match="a positive int or 'auto'; got 'all'"):
         signal_propagation(clf, X, jacobian_samples="all")
+    with pytest.raises(ValueError, match="a positive int or 'auto'; got 0"):
+        signal_propagation(clf, X, jacobian_samples=0)
+    with pytest.raises(ValueError, match="n_samples must be a positive int; got True"):
+        signal_propagation(clf, X, n_samples=True)
 
 
 def test_repr_is_a_table_of_medians():
@@ -427,6 +459,68 @@ def test_repr_shows_up_to_twelve_layers(n_layers, elided):
         n_samples=5,
         n_jacobian_samples=1,
     )
-    header = repr(result).splitlines()[1].split()
+    table = repr(result).splitlines()[1:4]
+    header = table[0].split()
     assert ("..." in header) == elided
     assert header[-1] == str(n_layers - 1)
+    # right-aligned columns as wide as their widest cell, "10" and "11" too
+    assert [len(line) for line in table] == [len(table[0])] * 3
+    assert table[2].endswith("   1")
+
+
+def _measured(n_restarts, n_layers, **changes):
+    from skinit._signal import SignalPropagation
+
+    fields = dict(
+        forward_gain=np.ones((n_restarts, n_layers)),
+        chi=np.ones((n_restarts, n_layers)),
+        jacobian_singular_values=np.ones((n_restarts, 1, 2)),
+        jacobian_condition_number=np.ones((n_restarts, 1)),
+        trainable_depth=np.full(n_restarts, np.inf),
+        restarts=np.arange(n_restarts),
+        fitted=False,
+        activation="tanh",
+        layer_widths=[2] * (n_layers + 1),
+        n_samples=5,
+        n_jacobian_samples=1,
+    )
+    return SignalPropagation(**{**fields, **changes})
+
+
+def test_repr_of_thirteen_layers_by_hand():
+    # three restarts whose medians (not means) are the first two rows'; the
+    # first five and the last five layers shown, numbers right-aligned
+    g = np.arange(1, 14) / 2
+    c = 1 + np.arange(13) / 100
+    result = _measured(
+        3,
+        13,
+        forward_gain=np.vstack([g, g, 4 * g]),
+        chi=np.vstack([c, c / 2, c]),
+        # 0 .. 20: quantiles 1 (5%), 10 (50%) and 19 (95%)
+        jacobian_singular_values=np.arange(21.0).reshape(3, 7, 1),
+        jacobian_condition_number=np.array([[1.0, 2.0, 100.0]]),
+        trainable_depth=np.array([1.0, 2.0, 9.0]),
+        layer_widths=[3] + [8] * 13,
+        n_samples=50,
+    )
+    widths = " -> ".join(["3"] + ["8"] * 13)
+    assert repr(result).splitlines() == [
+        f"SignalPropagation: 3 initial networks, tanh units, layers {widths}, "
+        "on 50 samples",
+        "  hidden layer    0     1     2     3     4  ...     8     9   10    11    12",
+        "  forward_gain  0.5     1   1.5     2   2.5  ...   4.5     5  5.5     6   6.5",
+        "  chi             1  1.01  1.02  1.03  1.04  ...  1.08  1.09  1.1  1.11  1.12",
+        "  (medians over the 3 restarts)",
+        "  jacobian_singular_values (3, 7, 1): median 10, 5%-95% 1 .. 19; median "
+        "condition number 2",
+        "  trainable_depth 2 layers (6 / |ln chi| of the deepest layer)",
+    ]
+
+
+def test_repr_of_one_network_initial_or_fitted():
+    lines = repr(_measured(1, 2)).splitlines()
+    assert lines[0].startswith("SignalPropagation: 1 initial network, tanh units")
+    assert not [line for line in lines if "medians over" in line]
+    fitted = _measured(1, 2, fitted=True, restarts=np.array([2]))
+    assert repr(fitted).startswith("SignalPropagation: fitted network (restart 2), ")
