@@ -835,3 +835,20 @@ def test_relu_units_after_a_one_unit_layer_may_collapse(iris):
         "Hidden layer 1 has 5 distinct units, yet its activations have effective "
         "rank 1.000"
     ]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_activation_stats_at_the_start_and_the_end_by_hand(iris):
+    # each is measured with its own parameters, weights and biases (on all 150
+    # rows: fewer than the sample's cap)
+    X, y = iris
+    clf = MLPClassifier(
+        hidden_layer_sizes=(5,), activation="tanh", max_iter=30, random_state=0
+    ).fit(X, y)
+    for stats, coefs, intercepts in [
+        (clf.init_activation_stats_, clf.init_coefs_, clf.init_intercepts_),
+        (clf.activation_stats_, clf.coefs_, clf.intercepts_),
+    ]:
+        hidden = np.tanh(X @ coefs[0] + intercepts[0])
+        assert_allclose(stats["mean"], [hidden.mean()], rtol=1e-12)
+        assert_allclose(stats["std"], [hidden.std()], rtol=1e-12)

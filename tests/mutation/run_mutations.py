@@ -56,13 +56,15 @@ TESTS = {
         "tests/test_validation.py",
         "tests/test_diagnostics.py",
         "tests/test_callbacks.py",
+        "tests/test_ensemble.py",
+        "tests/test_restart_halving.py",
     ],
     "skinit/_batch.py": [
         "tests/test_restarts.py",
         "tests/test_mlp.py",
         "tests/test_search.py",
     ],
-    "skinit/_restarts.py": ["tests/test_restarts.py"],
+    "skinit/_restarts.py": ["tests/test_restarts.py", "tests/test_restart_halving.py"],
     "skinit/_solvers.py": [
         "tests/test_mlp.py",
         "tests/test_kernels.py",
