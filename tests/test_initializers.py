@@ -670,14 +670,7 @@ def test_lsuv_sample_is_drawn_in_proportion_to_sample_weight(monkeypatch):
     X = np.c_[rng.normal(size=(1000, 3)), np.repeat([0.0, 1.0], 500)]
     y = rng.randint(2, size=1000)
     sample_weight = np.repeat([1.0, 9.0], 500)
-    seen = []
-    rescale = I.LSUV.rescale
-
-    def recording(self, inputs, *args, **kwargs):
-        seen.append(inputs)
-        return rescale(self, inputs, *args, **kwargs)
-
-    monkeypatch.setattr(I.LSUV, "rescale", recording)
+    seen = _record_lsuv_samples(monkeypatch)
     MLPClassifier(
         hidden_layer_sizes=(4,),
         init=[I.LSUV(sample_size=100), "glorot_uniform"],
@@ -894,14 +887,7 @@ def test_lsuv_sample_is_drawn_without_replacement(monkeypatch):
     # 100 of 300 distinct rows, each at most once
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(300, 3)), rng.randint(2, size=300)
-    seen = []
-    rescale = I.LSUV.rescale
-
-    def recording(self, inputs, *args, **kwargs):
-        seen.append(inputs)
-        return rescale(self, inputs, *args, **kwargs)
-
-    monkeypatch.setattr(I.LSUV, "rescale", recording)
+    seen = _record_lsuv_samples(monkeypatch)
     MLPClassifier(
         hidden_layer_sizes=(4,),
         init=[I.LSUV(sample_size=100), "glorot_uniform"],
@@ -911,3 +897,16 @@ def test_lsuv_sample_is_drawn_without_replacement(monkeypatch):
     rows = {tuple(row) for row in seen[0]}
     assert len(seen[0]) == len(rows) == 100
     assert rows <= {tuple(row) for row in X}
+
+
+def _record_lsuv_samples(monkeypatch):
+    """The inputs LSUV's rescale is given, in a list each fit appends to."""
+    seen = []
+    rescale = I.LSUV.rescale
+
+    def recording(self, inputs, *args, **kwargs):
+        seen.append(inputs)
+        return rescale(self, inputs, *args, **kwargs)
+
+    monkeypatch.setattr(I.LSUV, "rescale", recording)
+    return seen

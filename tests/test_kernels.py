@@ -288,8 +288,10 @@ def test_adaptive_schedule_and_its_verbose_lines_equal_sklearns(
         fitted.append(estimator.fit(X, y))
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
-    assert outputs[0].splitlines()[-1].endswith(
-        "for 1 consecutive epochs. Learning rate too small. Stopping."
+    assert (
+        outputs[0]
+        .splitlines()[-1]
+        .endswith("for 1 consecutive epochs. Learning rate too small. Stopping.")
     )
     assert fitted[0].n_iter_ == fitted[1].n_iter_ < 50
     assert_allclose(fitted[0].loss_curve_, fitted[1].loss_curve_, rtol=1e-10)

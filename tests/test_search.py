@@ -730,11 +730,12 @@ def test_verbose_reports_the_search(iris, capsys):
     # one summary of the cells' convergence warnings
     with pytest.warns(ConvergenceWarning) as record:
         search.fit(*iris)
-    summaries = [str(w.message) for w in record if "(candidate x fold)" in str(w.message)]
+    messages = [str(w.message) for w in record]
+    summaries = [m for m in messages if "(candidate x fold)" in m]
     assert summaries == [
         "6 of the 6 fits (candidate x fold) of the search did not converge. "
-        "2 of 2 restarts did not converge. Stochastic Optimizer: Maximum iterations (2) reached and the "
-        "optimization hasn't converged yet."
+        "2 of 2 restarts did not converge. Stochastic Optimizer: Maximum "
+        "iterations (2) reached and the optimization hasn't converged yet."
     ]
     out = capsys.readouterr().out
     assert (
