@@ -1053,6 +1053,8 @@ _PARAMETERS_DOC = """
         When set to True, reuse the solution of the previous
         call to fit as initialization, otherwise, just erase the
         previous solution (see ``warm_start`` in scikit-learn's glossary).
+        The restart the previous fit kept (with ``restart_ensemble``, every
+        member) goes on as the fit with its seed would, shuffling with it.
 
     momentum : float, default=0.9
         Momentum for gradient descent update. Should be between 0 and 1. Only
@@ -1558,7 +1560,9 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
 
         As scikit-learn does, every call draws its shuffling from
         ``random_state`` afresh: with an int ``random_state``, each call
-        shuffles its data the same way.
+        shuffles its data the same way. A model that kept restart ``k``
+        draws from ``restart_seeds_[k]`` instead, as the fit with that seed
+        would go on.
 
         Parameters
         ----------
@@ -1787,7 +1791,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
 
         As scikit-learn does, every call draws its shuffling from
         ``random_state`` afresh: with an int ``random_state``, each call
-        shuffles its data the same way.
+        shuffles its data the same way. A model that kept restart ``k``
+        draws from ``restart_seeds_[k]`` instead, as the fit with that seed
+        would go on.
 
         Parameters
         ----------
