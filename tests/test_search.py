@@ -132,6 +132,12 @@ CLASSIFIER_CASES = {
         params=dict(solver="sgd", batch_size=16, learning_rate_init=0.05),
         grid={"alpha": [1e-4, 0.1]},
     ),
+    # early stopping on folds of 112 and 113 rows holds out 12 of each: the
+    # training rows (100 and 101) differ, the batch size does not
+    "early-stopping-minibatches": dict(
+        params=dict(early_stopping=True, n_iter_no_change=3, batch_size=32),
+        grid={"alpha": [1e-4, 1.0]},
+    ),
     "lbfgs-alpha": dict(
         params=dict(solver="lbfgs"),
         grid={"alpha": [1e-4, 0.1, 10.0]},
