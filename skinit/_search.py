@@ -619,6 +619,7 @@ class _SearchMixin:
             sw_fold = None if sw is None else sw[train_rows]
             for c, estimator in enumerate(estimators):
                 cell_estimator = _cell_estimator(estimator)
+                key = (c, len(train_rows))
                 try:
                     spec, _ = cell_estimator._prepare(
                         X_fold,
@@ -627,13 +628,12 @@ class _SearchMixin:
                         incremental=False,
                         callbacks=False,
                         validated=validated,
-                        starts=starts.get((c, len(train_rows))),
+                        starts=starts.get(key),
                     )
                 except Exception as exc:
                     raise _reraise(
                         exc, f"param_grid candidate {c} {params[c]!r} on fold {fold}: "
                     ) from exc
-                key = (c, len(train_rows))
                 if key not in starts and _draws_alike_on_every_fold(cell_estimator):
                     starts[key] = (list(spec.random_states), spec.theta)
                 cell = _Cell(
