@@ -82,9 +82,18 @@ class Layout:
 
     def pack(self, coefs, intercepts, dtype):
         """Pack lists of 2-D coefs and 1-D intercepts into a ``(1, n_params)`` row."""
-        return np.concatenate([np.ravel(a) for a in [*coefs, *intercepts]]).astype(
-            dtype, copy=False
-        )[np.newaxis]
+        return self.pack_stacks(
+            [c[np.newaxis] for c in coefs], [b[np.newaxis] for b in intercepts], dtype
+        )
+
+    @staticmethod
+    def pack_stacks(coefs, intercepts, dtype):
+        """Pack stacks of K coefs ``(K, fan_in, fan_out)`` and intercepts
+        ``(K, fan_out)`` into ``(K, n_params)`` rows, a network per row."""
+        arrays = [*coefs, *intercepts]
+        return np.concatenate(
+            [np.reshape(a, (len(a), -1)) for a in arrays], axis=1, dtype=dtype
+        )
 
     def unpack(self, row):
         """Lists of independent 2-D coefs and 1-D intercepts from one packed row."""

@@ -92,15 +92,6 @@ def _forget_ensemble(estimator):
         estimator.__dict__.pop(name, None)
 
 
-def _stack(coefs, intercepts, dtype):
-    """Pack stacks of coefs ``(K, fan_in, fan_out)`` and intercepts ``(K, fan_out)``
-    into ``(K, n_params)`` rows, as :meth:`Layout.pack` packs one network."""
-    arrays = [*coefs, *intercepts]
-    return np.concatenate(
-        [np.reshape(a, (len(a), -1)) for a in arrays], axis=1, dtype=dtype
-    )
-
-
 @contextlib.contextmanager
 def _restore_on_error(estimator):
     """Leave the estimator as it was if fitting fails half-way."""
@@ -338,25 +329,22 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 self._check_restart_scoring(layout, theta[0], selection)
         else:
             self._check_architecture(layout)
+            # the kept restart (every member of an ensemble) goes on, as the
+            # fit with its seed would
             if self.restart_ensemble:
-                # every member goes on, as the fit with its seed would
-                members = self._continued_members(incremental)
-                random_states = [
-                    check_random_state(
-                        self.random_state if k == 0 else self.restart_seeds_[k]
-                    )
-                    for k in members
-                ]
-                theta = _stack(self.ensemble_coefs_, self.ensemble_intercepts_, X.dtype)
+                members = kept = self._continued_members(incremental)
+                theta = layout.pack_stacks(
+                    self.ensemble_coefs_, self.ensemble_intercepts_, X.dtype
+                )
             else:
-                # the kept restart goes on, as the fit with its seed would
-                k = getattr(self, "best_restart_", 0)
-                random_states = [
-                    check_random_state(
-                        self.random_state if k == 0 else self.restart_seeds_[k]
-                    )
-                ]
+                kept = [getattr(self, "best_restart_", 0)]
                 theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+            random_states = [
+                check_random_state(
+                    self.random_state if k == 0 else self.restart_seeds_[k]
+                )
+                for k in kept
+            ]
         # the training state each network goes on from (warm start,
         # partial_fit): the fitted attributes', or each ensemble member's
         states = [vars(self)] * len(theta) if members is None else self._ensemble_states
