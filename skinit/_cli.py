@@ -51,6 +51,8 @@ INITIALIZER_NAMES = (
 )
 # cells read as missing values
 MISSING = {"", "na", "n/a", "nan", "null", "none", "?"}
+# beyond this magnitude, squares (a column's variance) overflow float64
+_SQUARE_OVERFLOWS = 1e150
 DEFAULT_INITS = [
     "sklearn",
     "zeros",
@@ -226,7 +228,7 @@ def compare(
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 
     from . import MLPClassifier, MLPRegressor
     from ._signal import signal_propagation
@@ -238,6 +240,10 @@ def compare(
     _check_task(y, classify, cv)
     # an empty cell is a missing value: each training fold's column mean
     steps = [SimpleImputer()] if np.isnan(X).any() else []
+    if np.nanmax(np.abs(X), initial=0.0) > _SQUARE_OVERFLOWS:
+        # the variance of such a column overflows: scaled by its largest
+        # magnitude first, it standardizes to the same values
+        steps.insert(0, MaxAbsScaler())
     rows = []
     # the pipeline standardizes each training fold; the starts are measured on
     # the data standardized as a whole

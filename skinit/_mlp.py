@@ -737,6 +737,19 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 f"non-finite at iterations {at})"
             )
             raise self._non_finite(what)
+        if halving is not None:
+            # a restart dropped early never rescues a fit whose survivors all
+            # diverged: halving must not turn an error into a model
+            survivors = np.flatnonzero(halving.dropped_at == 0)
+            if not np.isfinite(final[survivors]).all(axis=1).any():
+                at = [progress[k].diverged_at for k in survivors]
+                raise self._non_finite(
+                    "every restart that restart_halving kept to the end "
+                    f"({survivors.tolist()}) diverged (the loss first "
+                    f"became non-finite at iterations {at}); the others were "
+                    f"dropped before, at epochs "
+                    f"{halving.dropped_at[halving.dropped_at > 0].tolist()}"
+                )
         # a restart that diverged is never selected over one that did not, and
         # with restart_halving, one dropped over one that went on
         criteria = self._restart_criteria(layout, final, progress, selection, halving)
@@ -1160,8 +1173,10 @@ _PARAMETERS_DOC = """
         than the selected one: halving trades that risk for time. The
         selected restart is one that played every round, and its training
         never depended on the others: it is still the fit with
-        ``random_state=restart_seeds_[k]``. Needs the sgd or adam solver.
-        Only ``fit`` halves, and only the restarts it draws: with
+        ``random_state=restart_seeds_[k]``. If every restart kept to the
+        end diverges (non-finite parameters), the fit raises, as a fit whose
+        restarts all diverge does: a restart dropped before is not kept in
+        its place. Needs the sgd or adam solver. Only ``fit`` halves, and only the restarts it draws: with
         ``n_restarts=1`` it changes nothing, and ``warm_start`` and
         ``partial_fit`` continue the selected model alone. In
         ``MLPClassifierCV`` and ``MLPRegressorCV``, every cell (candidate
@@ -1396,6 +1411,20 @@ _REFERENCES_DOC = """
 """
 
 
+def _check_label_types(y):
+    """Labels all strings or all numbers (sorting mixed ones fails obscurely)."""
+    if y.dtype != object:
+        return
+    types = {type(label) for label in np.ravel(y)}
+    strings = [issubclass(t, str) for t in types]
+    if any(strings) and not all(strings):
+        raise ValueError(
+            "Mix of label input types (string and number) in y: its labels are "
+            f"of types {', '.join(sorted(t.__name__ for t in types))}. Give "
+            "labels of one kind, all strings or all numbers."
+        )
+
+
 class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     __doc__ = f"""Multi-layer Perceptron classifier.
 
@@ -1491,6 +1520,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        _check_label_types(y)
 
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer()

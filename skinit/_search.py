@@ -13,7 +13,7 @@ import time
 import warnings
 from inspect import signature
 from math import ceil
-from numbers import Integral, Real
+from numbers import Integral, Number, Real
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,7 +25,7 @@ from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import ParameterGrid, check_cv
 from sklearn.utils import _safe_indexing, check_random_state, indexable
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_sample_weight, _num_samples
 
 from ._batch import train
 from ._callbacks import TrainingMonitor
@@ -264,10 +264,86 @@ def _store(results, name, array, splits=False, rank=False):
         results[f"rank_{name}"] = ranks
 
 
+def _check_splits(cv, X, y, groups):
+    """Every fold's training and test rows as positions, read as
+    ``GridSearchCV`` reads them (positions or boolean masks), with its
+    errors for an empty or inconsistent ``cv``."""
+    n_splits = cv.get_n_splits(X, y, groups)
+    splits = [
+        tuple(
+            _positions(rows, _num_samples(X), fold, part)
+            for part, rows in zip(("training", "test"), split)
+        )
+        for fold, split in enumerate(cv.split(X, y, groups))
+    ]
+    if not splits:
+        raise ValueError(
+            "No fits were performed. Was the CV iterator empty? "
+            "Were there no candidates?"
+        )
+    if len(splits) != n_splits:
+        raise ValueError(
+            "cv.split and cv.get_n_splits returned inconsistent results. "
+            f"Expected {n_splits} splits, got {len(splits)}"
+        )
+    return splits
+
+
+def _positions(rows, n_samples, fold, part):
+    """``rows`` of one fold (positions or a boolean mask) as int positions."""
+    rows = np.asarray(rows)
+    if rows.ndim != 1:
+        raise ValueError(
+            f"The {part} rows of fold {fold} must be a 1-d array of positions "
+            f"or a boolean mask; got an array of shape {rows.shape}."
+        )
+    if rows.dtype.kind == "b":
+        if len(rows) != n_samples:
+            raise ValueError(
+                f"The {part} rows of fold {fold} are a boolean mask of "
+                f"{len(rows)} values for {n_samples} samples."
+            )
+        return np.flatnonzero(rows)
+    if len(rows) == 0:
+        return np.empty(0, dtype=np.intp)
+    if rows.dtype.kind not in "iu":
+        raise ValueError(
+            f"The {part} rows of fold {fold} must be integer positions or a "
+            f"boolean mask; got an array of dtype {rows.dtype}."
+        )
+    if rows.min() < -n_samples or rows.max() >= n_samples:
+        raise ValueError(
+            f"The {part} rows of fold {fold} hold positions from {rows.min()} "
+            f"to {rows.max()}; there are {n_samples} samples."
+        )
+    return np.where(rows < 0, rows + n_samples, rows).astype(np.intp, copy=False)
+
+
+class _ScoreTypeError(Exception):
+    """A scorer returned something other than a number (never an error_score)."""
+
+
+def _check_score(score, scorer, search):
+    if isinstance(score, dict):
+        raise _ScoreTypeError(
+            f"scoring returned a dict ({score!r}): several metrics are not "
+            f"supported by {type(search).__name__}; score one metric, or use "
+            "sklearn.model_selection.GridSearchCV for several."
+        )
+    if not isinstance(score, Number):
+        raise _ScoreTypeError(
+            f"scoring must return a number, got {score!r} ({type(score)}) "
+            f"instead. (scorer={scorer})"
+        )
+    return score
+
+
 def _accuracy(estimator, X, Y, sample_weight=None):
     """``estimator.score(X, y)`` of a fitted classifier, ``y`` binarized as
     ``Y``: the accuracy of the labels its outputs predict, read as its
     ``predict`` reads them (without validating ``X`` again)."""
+    if len(estimator.classes_) == 1:  # predict gives the one class
+        return 1.0
     output = estimator._forward_pass_fast(X, check_input=False)
     if estimator._label_binarizer.y_type_ == "multiclass":
         correct = output.argmax(axis=1) == Y.argmax(axis=1)
@@ -368,7 +444,7 @@ class _SearchMixin:
 
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Search the grid with cross-validation, then refit the best candidate.
 
         Parameters
@@ -383,13 +459,18 @@ class _SearchMixin:
             Sample weights of every fit (each fold's training rows, and the
             refit) and, when the scorer takes them, of the held-out scores.
 
+        groups : array-like of shape (n_samples,), default=None
+            Group labels of the samples, for a group splitter in ``cv``
+            (:class:`~sklearn.model_selection.GroupKFold`, ...), as
+            ``GridSearchCV.fit(X, y, groups=groups)`` takes them.
+
         Returns
         -------
         self : object
             The fitted search, which predicts with the refitted model.
         """
         with _restore_on_error(self):
-            return self._search(X, y, sample_weight)
+            return self._search(X, y, sample_weight, groups)
 
     # -- candidates ------------------------------------------------------------
 
@@ -448,7 +529,7 @@ class _SearchMixin:
 
     # -- the search ------------------------------------------------------------
 
-    def _search(self, X, y, sample_weight):
+    def _search(self, X, y, sample_weight, groups):
         if self.warm_start:
             raise ValueError(
                 f"{type(self).__name__} does not support warm_start=True: every "
@@ -468,7 +549,7 @@ class _SearchMixin:
         plain.set_params(random_state=random_state)
         estimators = [self._candidate_estimator(plain, p) for p in candidate_params]
 
-        X, y = indexable(X, y)
+        X, y, groups = indexable(X, y, groups)
         X_checked, Y = self._validate_input(X, y, incremental=False, reset=True)
         if sp.issparse(X_checked) and X_checked.format == "csc":
             X_checked = X_checked.tocsr()
@@ -481,8 +562,8 @@ class _SearchMixin:
             # as in GridSearchCV
             score_weight = self._score_weight(plain, sample_weight)
         cv = check_cv(self.cv, y, classifier=is_classifier(self))
-        self.n_splits_ = cv.get_n_splits(X, y)
-        splits = list(cv.split(X, y))
+        splits = _check_splits(cv, X, y, groups)
+        self.n_splits_ = len(splits)
         self._check_folds(splits, Y)
         scorer = check_scoring(plain, scoring=self.scoring)
 
@@ -681,12 +762,15 @@ class _SearchMixin:
                     cell.estimator, X[cell.test], Y[cell.test], **kwargs
                 )
             else:
-                cell.score = scorer(
+                score = scorer(
                     cell.estimator,
                     _safe_indexing(X, cell.test),
                     _safe_indexing(y, cell.test),
                     **kwargs,
                 )
+                cell.score = _check_score(score, scorer, self)
+        except _ScoreTypeError as exc:
+            raise ValueError(str(exc)) from None
         except Exception as exc:
             if self.error_score == "raise":
                 raise _reraise(

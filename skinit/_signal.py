@@ -212,6 +212,13 @@ def signal_propagation(
             allowed = "a positive int" + " or 'auto'" * (name == "jacobian_samples")
             raise ValueError(f"{name} must be {allowed}; got {value!r}.")
     coefs, intercepts, activation, restarts, fitted, X = _networks(estimator, X, y)
+    if len(coefs) < 2:
+        raise ValueError(
+            "signal_propagation measures how the hidden layers carry the signal; "
+            f"{type(estimator).__name__} with hidden_layer_sizes="
+            f"{estimator.hidden_layer_sizes!r} has none (its output is a single "
+            "linear map of the input). Give it at least one hidden layer."
+        )
     sample = X[:: math.ceil(X.shape[0] / n_samples)].astype(np.float64)
     n_sample = sample.shape[0]
     n_hidden = len(coefs) - 1

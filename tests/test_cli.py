@@ -756,3 +756,27 @@ def test_relu_starts_have_a_finite_jacobian_condition(capsys):
     row = [cell.strip() for cell in out.strip().splitlines()[1].split("  ")]
     condition = float([cell for cell in row if cell][-1])
     assert 1 <= condition < np.inf
+
+
+def test_values_whose_squares_overflow_are_standardized(capsys, tmp_path, table):
+    # a column near 1e300 once overflowed in its variance and ended in
+    # "Input X contains NaN"; standardized, it is the column it scales
+    from sklearn.model_selection import cross_validate
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skinit import MLPClassifier
+
+    X, label, rows = table
+    rows = [rows[0]] + [[a, b * 1e300, c, lab] for a, b, c, lab in rows[1:]]
+    path = _write(tmp_path / "huge.csv", ",", rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow leaks
+        code, out, err = _run(capsys, path, "--inits", "he_normal", "--cv", "3")
+    assert code == 0, err
+    clf = MLPClassifier((32, 32), init="he_normal", max_iter=100, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = cross_validate(make_pipeline(StandardScaler(), clf), X, label, cv=3)
+    scores = scores["test_score"]
+    assert _score_cell(out, "he_normal") == f"{scores.mean():.3f} ± {scores.std():.3f}"

@@ -406,3 +406,32 @@ def test_rank_puts_later_rounds_first_but_never_a_diverged_restart():
     best, rank = rank_restarts(losses, None, diverged, unusable, n_rounds=n_rounds)
     assert best == 2
     assert_array_equal(rank, [2, 3, 1, 4, 5])
+
+
+def test_a_fit_whose_kept_restarts_all_diverge_raises(iris):
+    # every restart diverges when trained to the end (the fit without
+    # halving raises); with halving, one dropped at epoch 4 while its loss
+    # was still finite once came back as the model
+    X, _ = iris
+    params = dict(
+        solver="sgd",
+        activation="identity",
+        learning_rate_init=0.17,
+        hidden_layer_sizes=(20,),
+        n_restarts=4,
+        random_state=0,
+        max_iter=60,
+        n_iter_no_change=100,
+    )
+    with pytest.raises(ValueError, match="all 4 restarts diverged"):
+        MLPRegressor(**params).fit(X, X[:, 0])
+    reg = MLPRegressor(restart_halving=2, restart_min_epochs=4, **params)
+    with pytest.raises(
+        ValueError,
+        match=r"^Solver produced non-finite parameter weights\. .* skinit: every "
+        r"restart that restart_halving kept to the end \(\[1\]\) diverged \(the "
+        r"loss first became non-finite at iterations \[39\]\); the others were "
+        r"dropped before, at epochs \[4, 4, 8\]; scale the input data",
+    ):
+        reg.fit(X, X[:, 0])
+    assert not hasattr(reg, "coefs_")

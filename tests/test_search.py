@@ -2,6 +2,7 @@
 """MLPClassifierCV and MLPRegressorCV against GridSearchCV over skinit's estimators."""
 
 import pickle
+import re
 import warnings
 from math import ceil
 from types import SimpleNamespace
@@ -23,6 +24,7 @@ from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
 from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import (
     GridSearchCV,
+    GroupKFold,
     KFold,
     StratifiedKFold,
     check_cv,
@@ -1157,3 +1159,129 @@ def test_each_distinct_warning_of_the_cells_once(iris):
         search.fit(X, y)
     ill_defined = [w for w in caught if "Precision is ill-defined" in str(w.message)]
     assert len(ill_defined) == 1
+
+
+def _both(X, y, cv, fit_params=None, scoring=None, **params):
+    """MLPClassifierCV and GridSearchCV on the same input: results or errors."""
+    params = dict(hidden_layer_sizes=(5,), max_iter=15, random_state=0, **params)
+    grid = params.pop("param_grid", {"alpha": [1e-4, 1.0]})
+    outcomes = []
+    for make in (
+        lambda: MLPClassifierCV(param_grid=grid, cv=cv, scoring=scoring, **params),
+        lambda: GridSearchCV(MLPClassifier(**params), grid, cv=cv, scoring=scoring),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                outcomes.append(make().fit(X, y, **(fit_params or {})))
+            except Exception as exc:  # compared below
+                outcomes.append(exc)
+    return outcomes
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_boolean_mask_splits_are_read_as_masks(iris, solver):
+    # a mask once went in as row positions 0 and 1: wrong scores, or a crash
+    X, y = iris
+    rng = np.random.RandomState(0)
+    masks = [rng.rand(len(y)) < 0.7 for _ in range(2)]
+    cv = [(m, ~m) for m in masks]
+    params = dict(solver=solver, learning_rate_init=0.05, scoring="neg_log_loss")
+    ours, theirs = _both(X, y, cv, **params)
+    assert_same_search(ours, theirs, X)
+    assert np.ptp(ours.cv_results_["split0_test_score"]) > 0
+    # the same folds as positions: the same answer
+    positions = [(np.flatnonzero(m), np.flatnonzero(~m)) for m in masks]
+    again, _ = _both(X, y, positions, **params)
+    assert_array_equal(
+        ours.cv_results_["mean_test_score"], again.cv_results_["mean_test_score"]
+    )
+
+
+def test_groups_go_to_the_splitter(iris):
+    X, y = iris
+    groups = np.arange(len(y)) % 7
+    ours, theirs = _both(X, y, GroupKFold(3), fit_params={"groups": groups})
+    assert_same_search(ours, theirs, X)
+    # each test fold holds whole groups, as GroupKFold splits them
+    for train_rows, test_rows in GroupKFold(3).split(X, y, groups):
+        assert not set(groups[train_rows]) & set(groups[test_rows])
+    with pytest.raises(ValueError, match="groups"):
+        MLPClassifierCV(cv=GroupKFold(3), max_iter=2).fit(X, y)
+
+
+def test_splits_gridsearchcv_refuses_are_refused_clearly(iris):
+    X, y = iris
+    half = np.arange(0, 150, 2), np.arange(1, 150, 2)
+    cases = {
+        "empty": ([], r"^No fits were performed. Was the CV iterator empty\?"),
+        "float positions": (
+            [tuple(rows.astype(float) for rows in half)],
+            r"^The training rows of fold 0 must be integer positions or a boolean "
+            r"mask; got an array of dtype float64.$",
+        ),
+        "short mask": (
+            [(np.ones(10, bool), np.ones(150, bool))],
+            r"^The training rows of fold 0 are a boolean mask of 10 values for "
+            r"150 samples.$",
+        ),
+        "out of range": (
+            [(half[0], half[1] + 1)],
+            r"^The test rows of fold 0 hold positions from 2 to 150; there are "
+            r"150 samples.$",
+        ),
+    }
+    for name, (cv, match) in cases.items():
+        ours, theirs = _both(X, y, cv)
+        assert isinstance(theirs, (ValueError, IndexError)), name
+        assert isinstance(ours, ValueError), (name, ours)
+        assert re.match(match, str(ours)), (name, str(ours))
+
+
+def test_negative_positions_count_from_the_end(iris):
+    X, y = iris
+    order = np.random.RandomState(0).permutation(len(y))
+    train_rows, test_rows = order[:100], order[100:]
+    ours, theirs = _both(X, y, [(train_rows - 150, test_rows - 150)])
+    assert_same_search(ours, theirs, X)
+
+
+def test_a_scorer_must_return_a_number(iris):
+    X, y = iris
+    ours, theirs = _both(X, y, 3, scoring=lambda est, X, y: "high")
+    assert type(ours) is ValueError and type(theirs) is ValueError
+    assert str(theirs).startswith("scoring must return a number, got high")
+    assert re.match(
+        r"^scoring must return a number, got 'high' \(<class 'str'>\) instead. "
+        r"\(scorer=<function",
+        str(ours),
+    )
+    # never turned into error_score, as in GridSearchCV
+    with pytest.raises(ValueError, match="^scoring must return a number"):
+        MLPClassifierCV(
+            max_iter=2, error_score=0.0, scoring=lambda est, X, y: None
+        ).fit(X, y)
+    ours, _ = _both(X, y, 3, scoring=lambda est, X, y: {"a": 1.0})
+    assert type(ours) is ValueError
+    assert str(ours).startswith("scoring returned a dict ({'a': 1.0}): several")
+
+
+def test_one_class_scores_as_predict_does(iris):
+    # predict gives the one class: accuracy 1, as GridSearchCV scores it
+    X, _ = iris
+    y = np.zeros(len(X), dtype=int)
+    ours, theirs = _both(X, y, 3)
+    assert_same_search(ours, theirs, X)
+    assert_array_equal(ours.cv_results_["mean_test_score"], [1.0, 1.0])
+
+
+def test_mixed_label_types_are_named(iris):
+    X, y = iris
+    mixed = np.array(["setosa" if v == 0 else v for v in y], dtype=object)
+    for estimator in (MLPClassifier(max_iter=2), MLPClassifierCV(max_iter=2)):
+        with pytest.raises(
+            ValueError,
+            match=r"^Mix of label input types \(string and number\) in y: its labels "
+            r"are of types int64, str. Give labels of one kind",
+        ):
+            estimator.fit(X, mixed)

@@ -524,3 +524,15 @@ def test_repr_of_one_network_initial_or_fitted():
     assert not [line for line in lines if "medians over" in line]
     fitted = _measured(1, 2, fitted=True, restarts=np.array([2]))
     assert repr(fitted).startswith("SignalPropagation: fitted network (restart 2), ")
+
+
+@pytest.mark.parametrize("Estimator", [MLPClassifier, neural_network.MLPClassifier])
+def test_no_hidden_layer_is_refused_clearly(iris, Estimator):
+    X, y = iris
+    estimator = Estimator(hidden_layer_sizes=())
+    with pytest.raises(
+        ValueError,
+        match=r"^signal_propagation measures how the hidden layers carry the "
+        r"signal; MLPClassifier with hidden_layer_sizes=\(\) has none",
+    ):
+        signal_propagation(estimator, X, y)
