@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._restarts import run_chunks
+from ._restarts import data_on_workers, run_chunks
 from ._solvers import StochasticSettings, fit_lbfgs, fit_stochastic
 
 
@@ -206,18 +206,21 @@ def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False)
         Let networks that see the same batches share one first-layer
         product (agrees to rounding, not bit for bit).
     """
-    while True:
-        ends = [s.halving.next_end for s in specs if s.halving is not None]
-        stop = min((end for end in ends if end is not None), default=None)
-        if stop is None or (pause_at is not None and pause_at < stop):
-            stop = pause_at
-        _train(specs, X, y, sample_weight, n_jobs, stop, wide)
-        for spec in specs:
-            halving = spec.halving
-            if stop is not None and halving is not None and halving.next_end == stop:
-                spec.estimator._halve_restarts(spec)
-        if stop == pause_at:
-            return specs
+    n_networks = sum(spec.n_networks for spec in specs)
+    with data_on_workers(n_networks, n_jobs, X, y, sample_weight):
+        while True:
+            ends = [s.halving.next_end for s in specs if s.halving is not None]
+            stop = min((end for end in ends if end is not None), default=None)
+            if stop is None or (pause_at is not None and pause_at < stop):
+                stop = pause_at
+            _train(specs, X, y, sample_weight, n_jobs, stop, wide)
+            for spec in specs:
+                halving = spec.halving
+                if stop is not None and halving is not None:
+                    if halving.next_end == stop:
+                        spec.estimator._halve_restarts(spec)
+            if stop == pause_at:
+                return specs
 
 
 def _train(specs, X, y, sample_weight, n_jobs, pause_at, wide):

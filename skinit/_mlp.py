@@ -1176,9 +1176,10 @@ _PARAMETERS_DOC = """
         ``random_state=restart_seeds_[k]``. If every restart kept to the
         end diverges (non-finite parameters), the fit raises, as a fit whose
         restarts all diverge does: a restart dropped before is not kept in
-        its place. Needs the sgd or adam solver. Only ``fit`` halves, and only the restarts it draws: with
-        ``n_restarts=1`` it changes nothing, and ``warm_start`` and
-        ``partial_fit`` continue the selected model alone. In
+        its place. Needs the sgd or adam solver. Only ``fit`` halves, and
+        only the restarts it draws: with ``n_restarts=1`` it changes
+        nothing, and ``warm_start`` and ``partial_fit`` continue the
+        selected model alone. In
         ``MLPClassifierCV`` and ``MLPRegressorCV``, every cell (candidate
         on a fold) and the refit halve their own restarts, as the plain
         estimator's fit would.

@@ -2,10 +2,13 @@
 """Seeds of the restarts, their spread over workers, and the choice of the best."""
 
 import math
+import sys
+from contextlib import contextmanager
 from numbers import Integral
 
 import numpy as np
-from joblib import effective_n_jobs
+from joblib import effective_n_jobs, parallel_config
+from joblib.parallel import get_active_backend
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -55,11 +58,53 @@ def run_chunks(func, n_items, n_jobs, *args):
     One chunk per worker: within a chunk the restarts train together,
     vectorized. The results come back in order, whatever the backend.
     """
-    n_chunks = max(1, min(n_items, effective_n_jobs(n_jobs)))
+    n_chunks = _n_chunks(n_items, n_jobs)
     chunks = np.array_split(np.arange(n_items), n_chunks)
     if n_chunks == 1:
         return [func(chunks[0], *args)]
     return Parallel(n_jobs=n_jobs)(delayed(func)(rows, *args) for rows in chunks)
+
+
+def _n_chunks(n_items, n_jobs):
+    return max(1, min(n_items, effective_n_jobs(n_jobs)))
+
+
+@contextmanager
+def data_on_workers(n_items, n_jobs, *arrays):
+    """Within it, the ``arrays`` go to each dask worker once.
+
+    joblib's dask backend sends the large arguments of a ``Parallel`` call
+    anew at every call: a fit that trains in rounds (successive halving)
+    would send its data once per round. Here, if :func:`run_chunks` will
+    spread ``n_items`` over several workers, they are broadcast once, and
+    every call of the block reads them from the workers' memory. Other
+    backends are left as they are.
+    """
+    backend = _dask_backend() if _n_chunks(n_items, n_jobs) > 1 else None
+    # what an enclosing block (a search's rounds) has sent already stays
+    sent = {} if backend is None else backend.data_futures
+    shared = [a for a in arrays if a is not None and id(a) not in sent]
+    if backend is None or not shared:
+        yield
+        return
+    once = type(backend)(
+        client=backend.client,
+        scatter=shared,
+        wait_for_workers_timeout=backend.wait_for_workers_timeout,
+        **backend.submit_kwargs,
+    )
+    with parallel_config(backend=once):
+        yield
+
+
+def _dask_backend():
+    """The active joblib backend if it is dask's, else None."""
+    if "distributed" not in sys.modules:
+        return None  # no dask client can exist
+    from joblib._dask import DaskDistributedBackend
+
+    backend, _ = get_active_backend()
+    return backend if isinstance(backend, DaskDistributedBackend) else None
 
 
 def rank_restarts(losses, scores, diverged, unusable=None, n_rounds=None):

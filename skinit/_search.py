@@ -41,7 +41,7 @@ from ._mlp import (
     _forget_ensemble,
     _restore_on_error,
 )
-from ._restarts import halving_schedule
+from ._restarts import data_on_workers, halving_schedule
 from .utils._sklearn import (
     Interval,
     InvalidParameterError,
@@ -585,7 +585,10 @@ class _SearchMixin:
             )
         data = (X_checked, Y, sample_weight)
         evaluate = (scorer, X_checked, y, Y, score_weight)
-        with warnings.catch_warnings(record=True) as caught:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            data_on_workers(n_networks, self.n_jobs, *data),
+        ):
             warnings.simplefilter("always")
             if self.search == "halving":
                 results = self._halving(cells, candidate_params, data, evaluate)
