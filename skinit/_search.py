@@ -14,6 +14,7 @@ import warnings
 from inspect import signature
 from math import ceil
 from numbers import Integral, Number, Real
+from traceback import format_exc
 
 import numpy as np
 import scipy.sparse as sp
@@ -319,19 +320,15 @@ def _positions(rows, n_samples, fold, part):
     return np.where(rows < 0, rows + n_samples, rows).astype(np.intp, copy=False)
 
 
-class _ScoreTypeError(Exception):
-    """A scorer returned something other than a number (never an error_score)."""
-
-
 def _check_score(score, scorer, search):
     if isinstance(score, dict):
-        raise _ScoreTypeError(
+        raise ValueError(
             f"scoring returned a dict ({score!r}): several metrics are not "
             f"supported by {type(search).__name__}; score one metric, or use "
             "sklearn.model_selection.GridSearchCV for several."
         )
     if not isinstance(score, Number):
-        raise _ScoreTypeError(
+        raise ValueError(
             f"scoring must return a number, got {score!r} ({type(score)}) "
             f"instead. (scorer={scorer})"
         )
@@ -760,20 +757,6 @@ class _SearchMixin:
         start = time.perf_counter()
         try:
             cell.estimator._finish(view, None, None)
-            if is_classifier(self) and self.scoring in (None, "accuracy"):
-                cell.score = _accuracy(
-                    cell.estimator, X[cell.test], Y[cell.test], **kwargs
-                )
-            else:
-                score = scorer(
-                    cell.estimator,
-                    _safe_indexing(X, cell.test),
-                    _safe_indexing(y, cell.test),
-                    **kwargs,
-                )
-                cell.score = _check_score(score, scorer, self)
-        except _ScoreTypeError as exc:
-            raise ValueError(str(exc)) from None
         except Exception as exc:
             if self.error_score == "raise":
                 raise _reraise(
@@ -782,6 +765,8 @@ class _SearchMixin:
                 ) from exc
             cell.error = f"{type(exc).__name__}: {exc}"
             cell.score = self.error_score
+        else:
+            cell.score = self._score(cell, scorer, X, y, Y, kwargs)
         cell.score_time = time.perf_counter() - start
         if self.verbose >= 2:
             print(
@@ -790,6 +775,34 @@ class _SearchMixin:
             )
         if final:
             self._end_cell(cell)
+
+    def _score(self, cell, scorer, X, y, Y, kwargs):
+        """The cell's score on its test rows; a scorer that fails gives
+        ``error_score`` with GridSearchCV's warning (the fit did not fail)."""
+        try:
+            if is_classifier(self) and self.scoring in (None, "accuracy"):
+                return _accuracy(cell.estimator, X[cell.test], Y[cell.test], **kwargs)
+            score = scorer(
+                cell.estimator,
+                _safe_indexing(X, cell.test),
+                _safe_indexing(y, cell.test),
+                **kwargs,
+            )
+        except Exception as exc:
+            if self.error_score == "raise":
+                raise _reraise(
+                    exc,
+                    f"param_grid candidate {cell.candidate} on fold {cell.fold}: ",
+                ) from exc
+            warnings.warn(
+                "Scoring failed. The score on this train-test partition for these "
+                f"parameters will be set to {self.error_score}. Details: \n"
+                f"{format_exc()}",
+                UserWarning,
+                stacklevel=2,
+            )
+            return self.error_score
+        return _check_score(score, scorer, self)
 
     def _end_cell(self, cell):
         if cell.ended or cell.spec.monitor is None:

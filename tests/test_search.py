@@ -34,7 +34,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skinit import MLPClassifier, MLPClassifierCV, MLPRegressorCV
+from skinit import MLPClassifier, MLPClassifierCV, MLPRegressor, MLPRegressorCV
 from skinit.initializers import HeNormal, Orthogonal, VarianceScaling
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -1285,3 +1285,36 @@ def test_mixed_label_types_are_named(iris):
             r"are of types int64, str. Give labels of one kind",
         ):
             estimator.fit(X, mixed)
+
+
+def test_folds_as_tuples_and_lists_are_positions(iris):
+    # a tuple was read as one index per axis, a list broke held-out splits
+    X, y = iris
+    order = np.random.RandomState(0).permutation(len(y))
+    folds = [(order[:100], order[100:]), (order[50:], order[:50])]
+    for form in (tuple, list):
+        cv = [(form(a.tolist()), form(b.tolist())) for a, b in folds]
+        for params in ({}, {"n_restarts": 2, "restart_scoring": "accuracy"}):
+            ours, theirs = _both(X, y, cv, scoring="neg_log_loss", **params)
+            assert_same_search(ours, theirs, X)
+
+
+def test_a_scorer_failing_everywhere_scores_error_score(regression):
+    # the fits did not fail: GridSearchCV warns and answers error_score
+    X, y = regression
+    params = dict(hidden_layer_sizes=(3,), max_iter=5, random_state=0)
+    grid = {"alpha": [1e-4, 1.0]}
+    with pytest.warns(UserWarning, match="^Scoring failed. The score on this"):
+        ours = MLPRegressorCV(param_grid=grid, scoring="accuracy", **params).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = GridSearchCV(MLPRegressor(**params), grid, scoring="accuracy").fit(
+            X, y
+        )
+    assert_array_equal(ours.cv_results_["mean_test_score"], [np.nan, np.nan])
+    assert ours.best_index_ == theirs.best_index_ == 0
+    assert_same_model(ours, theirs.best_estimator_, X)
+    with pytest.raises(ValueError, match="^param_grid candidate 0 on fold 0: "):
+        MLPRegressorCV(
+            param_grid=grid, scoring="accuracy", error_score="raise", **params
+        ).fit(X, y)
