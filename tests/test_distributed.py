@@ -197,7 +197,7 @@ def test_the_counter_sees_data_sent_with_each_task(client, digits):
 
 def _search_with_a_worker_killed(client, params, X, y):
     """The search on the cluster, one of its busy workers killed mid-run."""
-    client.wait_for_workers(2)
+    client.wait_for_workers(2, timeout=120)
     pids = client.run(os.getpid)
     outcome = {}
 
