@@ -235,3 +235,22 @@ def test_search_survives_a_worker_killed_mid_run(client, digits):
         with _cluster() as cluster, distributed.Client(cluster) as other:
             search = _search_with_a_worker_killed(other, params, X, y)
         _assert_same_fit(search, reference, X)
+
+
+@pytest.mark.parametrize("case", ["restart-halving", "halving-search"])
+def test_ray_gives_the_bits_of_one_job(digits, case):
+    # ray's joblib backend, where it is installed (pip install '.[ray]')
+    ray = pytest.importorskip("ray")
+    from ray.util.joblib import register_ray
+
+    Estimator, params = CASES[case]
+    X, y = digits
+    reference = _fit(Estimator, params, X, y)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        register_ray()
+        with parallel_config(backend="ray"):
+            ours = _fit(Estimator, params, X, y, n_jobs=2)
+    finally:
+        ray.shutdown()
+    _assert_same_fit(ours, reference, X)
