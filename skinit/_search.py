@@ -56,8 +56,11 @@ from .utils._sklearn import (
 #: them (and in the settings of ``init`` and ``bias_init``), nothing else.
 SEARCHABLE = ("alpha", "bias_init", "init", "learning_rate_init")
 _NESTED = ("bias_init", "init")
-# networks that see the same batches share their first-layer product
-_WIDE = True
+# networks that see the same batches could share their first-layer product;
+# off: that product rounds differently from GridSearchCV's separate fits,
+# enough to break its exact ties (a candidate listed twice) and, in float32,
+# to move scores by 1e-7
+_WIDE = False
 
 
 def _search_parameters_doc(kind):
@@ -404,13 +407,14 @@ class _Cell:
             spec.final is None or any(p.paused for p in spec.progress)
         )
 
+    # a cell whose fit failed as it started has no networks (spec None)
     @property
     def fit_time(self):
-        return max(p.fit_time for p in self.spec.progress)
+        return 0.0 if self.spec is None else max(p.fit_time for p in self.spec.progress)
 
     @property
     def n_epochs(self):
-        return max(p.n_iter for p in self.spec.progress)
+        return 0 if self.spec is None else max(p.n_iter for p in self.spec.progress)
 
 
 class _SearchMixin:
@@ -573,7 +577,8 @@ class _SearchMixin:
         cells = self._prepare_cells(
             estimators, candidate_params, splits, X_checked, Y, y, sample_weight, root
         )
-        n_networks = sum(cell.spec.n_networks for cell in cells)
+        trained = [cell.spec for cell in cells if cell.spec is not None]
+        n_networks = sum(spec.n_networks for spec in trained)
         if self.verbose:
             print(
                 f"Fitting {self.n_splits_} folds for each of {len(estimators)} "
@@ -590,7 +595,8 @@ class _SearchMixin:
             if self.search == "halving":
                 results = self._halving(cells, candidate_params, data, evaluate)
             else:
-                train([c.spec for c in cells], *data, n_jobs=self.n_jobs, wide=_WIDE)
+                if trained:
+                    train(trained, *data, n_jobs=self.n_jobs, wide=_WIDE)
                 for cell in cells:
                     self._evaluate(cell, evaluate, final=True)
                 results = self._results(candidate_params, cells)
@@ -712,9 +718,17 @@ class _SearchMixin:
                         starts=starts.get(key),
                     )
                 except Exception as exc:
-                    raise _reraise(
-                        exc, f"param_grid candidate {c} {params[c]!r} on fold {fold}: "
-                    ) from exc
+                    if self.error_score == "raise":
+                        raise _reraise(
+                            exc,
+                            f"param_grid candidate {c} {params[c]!r} on fold {fold}: ",
+                        ) from exc
+                    # as GridSearchCV: error_score for this cell, a warning
+                    cell = _Cell(c, fold, cell_estimator, None, test_rows)
+                    cell.error = f"{type(exc).__name__}: {exc}"
+                    cell.score = self.error_score
+                    cells.append(cell)
+                    continue
                 if key not in starts and _draws_alike_on_every_fold(cell_estimator):
                     starts[key] = (list(spec.random_states), spec.theta)
                 cell = _Cell(
@@ -805,7 +819,7 @@ class _SearchMixin:
         return _check_score(score, scorer, self)
 
     def _end_cell(self, cell):
-        if cell.ended or cell.spec.monitor is None:
+        if cell.ended or cell.spec is None or cell.spec.monitor is None:
             cell.ended = True
             return
         cell.ended = True
@@ -825,7 +839,7 @@ class _SearchMixin:
             self._end_cell(cell)
         ended = set()
         for cell in cells:
-            if cell.candidate not in ended:
+            if cell.contexts is not None and cell.candidate not in ended:
                 ended.add(cell.candidate)
                 cell.contexts[0].call_on_fit_task_end(estimator=self)
         self._search_context.call_on_fit_task_end(estimator=self)
@@ -969,7 +983,7 @@ class _SearchMixin:
         )
 
     def _restart_record(self, cells, n_candidates):
-        n_restarts = max(cell.spec.n_networks for cell in cells)
+        n_restarts = max(cell.spec.n_networks for cell in cells if cell.spec)
         shape = (n_candidates, self.n_splits_, n_restarts)
         record = {
             "seed": np.empty(shape, dtype=object),
@@ -984,6 +998,8 @@ class _SearchMixin:
             "n_rounds": np.ones(shape, dtype=int),
         }
         for cell in cells:
+            if cell.spec is None:
+                continue  # its fit failed as it started: no networks
             at = (cell.candidate, cell.fold)
             results = getattr(cell.estimator, "restart_results_", None)
             if results is None:  # the fit failed before a restart was selected

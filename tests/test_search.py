@@ -1105,8 +1105,9 @@ def test_pause_and_resume_equal_one_run(iris, monkeypatch, early_stopping):
 def test_wide_first_layer_agrees_with_separate_products(digits, monkeypatch):
     """Networks of one fold and one random stream share one first-layer product.
 
-    Off by default (it was slower than the separate products on the machines
-    measured); switched on, the search's scores agree to rounding.
+    Off by default (it rounds differently from GridSearchCV's separate fits,
+    which breaks exact ties); switched on, the search's scores agree to
+    rounding.
     """
     import skinit._engine as engine
     import skinit._search as search_module
@@ -1323,3 +1324,37 @@ def test_a_scorer_failing_everywhere_scores_error_score(regression):
         MLPRegressorCV(
             param_grid=grid, scoring="accuracy", error_score="raise", **params
         ).fit(X, y)
+
+
+def test_a_fit_failing_as_it_starts_on_some_folds_scores_error_score(iris):
+    # 8 training rows hold out too few for early stopping's validation; 120 do
+    # not: GridSearchCV answers error_score for those cells, with a warning
+    X, y = iris
+    order = np.random.RandomState(0).permutation(len(y))
+    cv = [(order[:8], order[8:30]), (order[30:], order[:30])]
+    params = dict(early_stopping=True, validation_fraction=0.1)
+    ours, theirs = _both(X, y, cv, scoring="neg_log_loss", **params)
+    assert_same_search(ours, theirs, X)
+    with pytest.warns(FitFailedWarning, match="^2 fits failed out of a total of 4"):
+        clone(ours).fit(X, y)
+    assert np.isnan(ours.cv_results_["split0_test_score"]).all()
+    assert np.isfinite(ours.cv_results_["split1_test_score"]).all()
+    assert np.isnan(ours.cv_restart_results_["loss"][:, 0]).all()
+    with pytest.raises(ValueError, match="^param_grid candidate 0 .* on fold 0: "):
+        MLPClassifierCV(cv=cv, error_score="raise", **params).fit(X, y)
+
+
+def test_a_candidate_listed_twice_ties_as_in_grid_search(iris):
+    # the same networks twice: equal bits, so rank 1 twice and the first wins
+    X, y = iris
+    ours, theirs = _both(
+        X,
+        y,
+        3,
+        param_grid={"learning_rate_init": [0.05, 0.05]},
+        solver="sgd",
+        shuffle=False,
+        scoring="neg_log_loss",
+    )
+    assert_same_search(ours, theirs, X)
+    assert_array_equal(ours.cv_results_["rank_test_score"], [1, 1])
