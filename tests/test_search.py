@@ -651,18 +651,27 @@ def test_settings_the_search_cannot_take(iris):
         err.value.__cause__
     )
     assert not hasattr(MLPRegressorCV(), "partial_fit")
-    # a cell that cannot be prepared names its candidate and fold
+    # a cell that cannot be prepared names its candidate and fold; on every
+    # fold, every fit failed, as GridSearchCV says
+    search = MLPClassifierCV(
+        early_stopping=True,
+        validation_fraction=0.01,
+        param_grid={"alpha": [1e-4, 1.0]},
+        cv=3,
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"^All the 6 fits failed \(every candidate on every fold\).\nBelow "
+        r"are more details about the failures:\ncandidate 0 \{'alpha': 0.0001\}, "
+        "fold 0: ValueError: The validation set is too small",
+    ):
+        search.fit(*iris)
     with pytest.raises(
         ValueError,
         match=r"^param_grid candidate 0 \{'alpha': 0.0001\} on fold 0: The "
         "validation set is too small",
     ):
-        MLPClassifierCV(
-            early_stopping=True,
-            validation_fraction=0.01,
-            param_grid={"alpha": [1e-4, 1.0]},
-            cv=3,
-        ).fit(*iris)
+        search.set_params(error_score="raise").fit(*iris)
 
 
 def test_refit_false_and_callable(iris):
