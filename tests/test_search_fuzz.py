@@ -101,6 +101,21 @@ KNOWN_BUGS = {
     "ValueError 'No valid specification of the columns')",
     "mixed-labels": "labels mixing str and int: a bare TypeError from sorting "
     "(GridSearchCV: ValueError, all fits failed)",
+    # found by this test
+    "tuple-indices": "folds whose rows are tuples (cv=((train, test), ...) of "
+    "tuples): Y[rows] reads a tuple as one index per axis: IndexError 'too many "
+    "indices for array' (GridSearchCV answers)",
+    "list-indices-held-out": "folds whose rows are Python lists, with "
+    "early_stopping or restart_scoring: TypeError 'only integer scalar arrays "
+    "can be converted to a scalar index' in _batch.on_rows (GridSearchCV answers)",
+    "scoring-fails-everywhere": "the scorer fails on every fold ('accuracy' for "
+    "a regressor, 'balanced_accuracy' for multilabel, a scorer that raises): "
+    "skinit raises 'All the N fits failed' where GridSearchCV answers "
+    "error_score with a 'Scoring failed' warning",
+    # a clear refusal; if by design, move it to DOCUMENTED_REFUSALS
+    "invalid-grid-value": "a candidate with an invalid value (alpha=-1, "
+    "init='no_such_init') among valid ones: skinit refuses the grid, "
+    "GridSearchCV answers error_score for that candidate",
 }
 
 #: What skinit refuses, clearly and by design, where GridSearchCV answers.
@@ -134,7 +149,7 @@ def _labels(y, how):
     if how == "str":
         return np.array(["setosa", "versicolor", "virginica", "other"])[y]
     if how == "float":
-        return y.astype(float) / 2
+        return y.astype(float) * 2
     if how == "bool":
         return y > 0
     if how == "mixed":
@@ -314,6 +329,7 @@ NON_NUMBERS = (returns_string, returns_dict, returns_none)
 
 CLASSIFIER_SCORINGS = [
     None,
+    None,
     "accuracy",
     "balanced_accuracy",
     "f1_macro",
@@ -340,6 +356,7 @@ CLASSIFIER_SCORINGS = [
 ]
 
 REGRESSOR_SCORINGS = [
+    None,
     None,
     "r2",
     "neg_mean_squared_error",
@@ -434,6 +451,13 @@ def _tags(case, cv_kind):
         tags.add(CV_FORM_TAGS[cv_kind])
     if cv_kind == "empty":
         tags.add("empty-cv")
+    if cv_kind == "tuple":
+        tags.add("tuple-indices")
+    held_out = case.params.get("restart_scoring") is not None or (
+        case.params.get("early_stopping") and case.params["solver"] != "lbfgs"
+    )
+    if cv_kind == "lists" and held_out:
+        tags.add("list-indices-held-out")
     if case.scoring in NON_NUMBERS:
         tags.add("non-number-scorer")
     return tags
@@ -488,9 +512,12 @@ INVALID_VALUES = {
 
 @st.composite
 def grids(draw):
+    # sampled_from draws its first entries the most: common first, rare last
     kind = draw(
         st.sampled_from(
-            ["searchable", "nested", "list", "none", "unsearchable", "invalid", "empty"]
+            ["searchable"] * 4
+            + ["nested"] * 2
+            + ["list", "none", "unsearchable", "invalid", "empty"]
         )
     )
     if kind == "none":
@@ -524,7 +551,7 @@ def grids(draw):
 
 
 @st.composite
-def estimator_params(draw, n):
+def estimator_params(draw, n, kind):
     solver = draw(st.sampled_from(["adam", "sgd", "lbfgs"]))
     params = dict(
         hidden_layer_sizes=draw(st.sampled_from([(3,), (4,), (3, 2)])),
@@ -547,13 +574,13 @@ def estimator_params(draw, n):
         )
         params["momentum"] = draw(st.sampled_from([0.0, 0.9]))
         params["nesterovs_momentum"] = draw(st.booleans())
-    if draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 3:
         params["tol"] = 0.1
-    if draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 3:
         params["n_restarts"] = 2
         if draw(st.booleans()):
-            params["restart_scoring"] = "loss"
-    if draw(st.integers(0, 5)) == 0:
+            params["restart_scoring"] = "accuracy" if kind == "classifier" else "r2"
+    if draw(st.integers(0, 5)) == 5:
         params["init"] = HeNormal()  # so that init__ keys find an Initializer
     return params
 
@@ -582,9 +609,9 @@ GROUP_SPLITTERS = {
 
 
 @st.composite
-def cvs(draw, n):
+def cvs(draw, n, classifier):
     """(cv factory, its text, its kind, groups or None)."""
-    kind = draw(st.sampled_from(["object", "splits", "empty"]))
+    kind = draw(st.sampled_from(["object"] * 4 + ["splits"] * 3 + ["empty"]))
     groups = None
     if kind == "empty":
         form = draw(st.sampled_from(["list", "generator"]))
@@ -624,7 +651,9 @@ def cvs(draw, n):
         splits = index_splits(n, how, seed, k)
         text = f"{form} of index_splits({n}, {how!r}, seed={seed}, k={k})"
         return cv_form(splits, form, n), text, form, None
-    name = draw(st.sampled_from(CV_OBJECTS))
+    name = draw(
+        st.sampled_from([c for c in CV_OBJECTS if classifier or "Stratified" not in c])
+    )
     shuffle = draw(st.booleans())
     rs = seed if shuffle else None
     make = {
@@ -648,8 +677,8 @@ def cvs(draw, n):
         ),
         "LeaveOneGroupOut": LeaveOneGroupOut,
     }[name]
-    if name in GROUP_SPLITTERS or draw(st.integers(0, 9)) == 0:
-        if draw(st.integers(0, 9)):  # mostly given; without, both must refuse
+    if name in GROUP_SPLITTERS or draw(st.integers(0, 9)) == 9:
+        if draw(st.integers(0, 9)) < 9:  # mostly given; without, both must refuse
             groups = np.random.RandomState(seed).randint(0, draw(st.integers(2, 6)), n)
     text = repr(make()) if name != "int" else repr(k)
     return make, text, name, groups
@@ -663,13 +692,15 @@ def cases(draw):
     form = draw(st.sampled_from(["dense", "dense", "float32", "csr", "list"]))
     if kind == "classifier":
         source = draw(st.sampled_from(["iris", "classification", "imbalanced"]))
-        if draw(st.integers(0, 19)) == 0:
+        if draw(st.integers(0, 19)) == 19:
             source = "multilabel"
         labels = draw(
-            st.sampled_from(["int", "int", "str", "shifted", "float", "bool", "mixed"])
+            st.sampled_from(
+                ["int"] * 4
+                + ["str"] * 2
+                + ["shifted", "float", "bool", "mixed", "single"]
+            )
         )
-        if draw(st.integers(0, 14)) == 0:
-            labels = "single"
         n_classes = draw(st.integers(2, 3))
         if labels == "bool":
             n_classes = 2
@@ -683,11 +714,11 @@ def cases(draw):
         X, y = regression_data(n, seed, n_outputs, positive, form)
         data = f"regression_data({n}, {seed}, {n_outputs}, {positive}, {form!r})"
         scorings = REGRESSOR_SCORINGS
-    params = draw(estimator_params(n))
-    if kind == "regressor" and draw(st.integers(0, 4)) == 0:
+    params = draw(estimator_params(n, kind))
+    if kind == "regressor" and draw(st.integers(0, 4)) == 4:
         params["loss"] = "poisson"
     grid, tags = draw(grids())
-    cv, cv_text, cv_kind, groups = draw(cvs(n))
+    cv, cv_text, cv_kind, groups = draw(cvs(n, kind == "classifier"))
     scoring = draw(st.sampled_from(scorings))
     multimetric = isinstance(scoring, list | dict)
     refit = draw(st.sampled_from([True, True, True, False, refit_first, refit_last]))
@@ -697,7 +728,7 @@ def cases(draw):
         refit = draw(st.sampled_from([first, False]))
     error_score = draw(st.sampled_from([np.nan, np.nan, np.nan, "raise", -1.0]))
     sample_weight = None
-    if draw(st.integers(0, 5)) == 0:
+    if draw(st.integers(0, 5)) == 5:
         sample_weight = np.random.RandomState(seed).uniform(0, 2, n)
     case = Case(
         kind=kind,
@@ -713,7 +744,7 @@ def cases(draw):
         error_score=error_score,
         groups=groups,
         sample_weight=sample_weight,
-        rs_instance=draw(st.integers(0, 9)) == 0,
+        rs_instance=draw(st.integers(0, 9)) == 9,
         tags=tags,
     )
     case.tags = _tags(case, cv_kind)
@@ -724,14 +755,15 @@ def cases(draw):
 
 
 def _fit(make, X, y, fit_params):
-    """(fitted search, None) or (None, exception); warnings recorded, not raised."""
-    with warnings.catch_warnings(record=True):
+    """(fitted search or None, exception or None, warnings): warnings are
+    recorded, not raised."""
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             search = make()
-            return search.fit(X, y, **fit_params), None
+            return search.fit(X, y, **fit_params), None, caught
         except Exception as exc:  # the outcome to compare
-            return None, exc
+            return None, exc, caught
 
 
 def run_both(case):
@@ -742,7 +774,7 @@ def run_both(case):
     search = dict(scoring=case.scoring, refit=case.refit, error_score=case.error_score)
     # GridSearchCV has no param_grid=None: the estimator's own settings are [{}]
     ref_grid = [{}] if case.grid is None else case.grid
-    ref, ref_exc = _fit(
+    ref, ref_exc, ref_warnings = _fit(
         lambda: GridSearchCV(
             plain(**case.estimator_params()), ref_grid, cv=case.cv(), **search
         ),
@@ -750,7 +782,7 @@ def run_both(case):
         case.y,
         case.fit_params(),
     )
-    ours, ours_exc = _fit(
+    ours, ours_exc, _ = _fit(
         lambda: ours_class(
             param_grid=case.grid, cv=case.cv(), **search, **case.estimator_params()
         ),
@@ -758,6 +790,10 @@ def run_both(case):
         case.y,
         case.fit_params(),
     )
+    if ref is not None:
+        failed = sum(str(w.message).startswith("Scoring failed") for w in ref_warnings)
+        if failed and failed >= len(ref.cv_results_["params"]) * ref.n_splits_:
+            case.tags.add("scoring-fails-everywhere")
     return ref, ref_exc, ours, ours_exc
 
 
@@ -944,6 +980,14 @@ def _known_bug_cases():
         "non-number-scorer": case(scoring=returns_string),
         "float-indices": case(cv=cv_form(splits, "float", 30), cv_text="float indices"),
         "mixed-labels": case(y=_labels(np.arange(30) % 3, "mixed")),
+        "tuple-indices": case(cv=cv_form(splits, "tuple", 30), cv_text="tuples"),
+        "list-indices-held-out": case(
+            params={**params, "early_stopping": True, "validation_fraction": 0.34},
+            cv=cv_form(splits, "lists", 30),
+            cv_text="lists",
+        ),
+        "scoring-fails-everywhere": case(scoring=raises),
+        "invalid-grid-value": case(grid={"alpha": [1e-4, -1.0]}),
     }
 
 
