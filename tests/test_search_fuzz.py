@@ -3,7 +3,10 @@
 
 hypothesis draws a search's inputs (a small data set, odd labels included; a
 tiny estimator; a grid; folds as an int, a splitter, index lists, boolean
-masks, a generator, with or without groups; a scoring) and fits both
+masks, a generator, with or without groups; a scoring; about a third of
+the cases with edge inputs: empty folds, float indices, mixed or single
+labels, scorers for another task or returning no number, unsearchable or
+invalid grids) and fits both
 ``MLP*CV(param_grid=grid, cv=cv, scoring=scoring, **params)`` and
 ``GridSearchCV(MLP*(**params), grid, cv=cv, scoring=scoring)``. Every
 outcome must be one of
@@ -24,9 +27,9 @@ xfail: when a fix lands it fails, and the category comes out of
 
 Runs::
 
-    pytest tests/test_search_fuzz.py      # 40 examples, derandomized
+    pytest tests/test_search_fuzz.py      # 25 examples, derandomized (~40 s)
     SKINIT_FUZZ_EXAMPLES=2000 pytest tests/test_search_fuzz.py \\
-        --hypothesis-show-statistics      # a dedicated run, random
+        --hypothesis-show-statistics      # a dedicated run, random (~1 s each)
     SKINIT_FUZZ_EXAMPLES=2000 SKINIT_FUZZ_LOG=fuzz.jsonl pytest ...
         # a survey: every example's outcome appended to fuzz.jsonl, and
         # discrepancies recorded there instead of failing the test
@@ -41,6 +44,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, event, given, note, settings
@@ -52,6 +56,7 @@ from sklearn.datasets import (
     make_multilabel_classification,
     make_regression,
 )
+from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import (
     accuracy_score,
     f1_score,
@@ -79,7 +84,7 @@ from sklearn.preprocessing import StandardScaler
 from skinit import MLPClassifier, MLPClassifierCV, MLPRegressor, MLPRegressorCV
 from skinit.initializers import Constant, HeNormal, Orthogonal, VarianceScaling
 
-N_EXAMPLES = int(os.environ.get("SKINIT_FUZZ_EXAMPLES", "40"))
+N_EXAMPLES = int(os.environ.get("SKINIT_FUZZ_EXAMPLES", "25"))
 LOG = os.environ.get("SKINIT_FUZZ_LOG")
 # as assert_same_search in test_search.py
 RTOL = ATOL = 1e-10
@@ -112,10 +117,25 @@ KNOWN_BUGS = {
     "a regressor, 'balanced_accuracy' for multilabel, a scorer that raises): "
     "skinit raises 'All the N fits failed' where GridSearchCV answers "
     "error_score with a 'Scoring failed' warning",
+    "float32-rounding": "float32 X: the first-layer product shared by the "
+    "networks of a fold (_search._WIDE) rounds in float32, and the scores differ "
+    "from GridSearchCV's by about 1e-7 relative (the same with _WIDE=False); "
+    "tolerated only for a different answer",
+    "some-fits-fail": "a fit that fails as it starts (early_stopping's or "
+    "restart_scoring's validation split too small on a small fold) on some "
+    "folds only: skinit raises for the whole search, GridSearchCV answers "
+    "error_score for those cells (FitFailedWarning); tolerated only for that "
+    "refusal",
     # a clear refusal; if by design, move it to DOCUMENTED_REFUSALS
     "invalid-grid-value": "a candidate with an invalid value (alpha=-1, "
     "init='no_such_init') among valid ones: skinit refuses the grid, "
     "GridSearchCV answers error_score for that candidate",
+}
+
+#: Categories tolerated for one outcome only (others are checked).
+KNOWN_BUG_OUTCOMES = {
+    "float32-rounding": "DIFF different answers",
+    "some-fits-fail": "DIFF skinit refuses where GridSearchCV answers",
 }
 
 #: What skinit refuses, clearly and by design, where GridSearchCV answers.
@@ -216,6 +236,8 @@ def _form(X, form):
         return sp.csr_matrix(X)
     if form == "list":
         return X.tolist()
+    if form == "pandas":
+        return pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
     return X
 
 
@@ -327,53 +349,63 @@ def raises(estimator, X, y):
 
 NON_NUMBERS = (returns_string, returns_dict, returns_none)
 
-CLASSIFIER_SCORINGS = [
-    None,
-    None,
-    "accuracy",
-    "balanced_accuracy",
-    "f1_macro",
-    "neg_log_loss",
-    "f1",
-    "roc_auc",
-    "roc_auc_ovr",
-    "precision_weighted",
-    "neg_brier_score",
-    "r2",
-    make_scorer(f1_score, average="macro"),
-    make_scorer(accuracy_score),
-    make_scorer(log_loss, response_method="predict_proba", greater_is_better=False),
-    score_method,
-    returns_int,
-    returns_numpy,
-    returns_0d_array,
-    returns_string,
-    returns_dict,
-    returns_none,
-    raises,
-    ["accuracy", "f1_macro"],
-    {"acc": "accuracy", "f1": make_scorer(f1_score, average="macro")},
-]
-
-REGRESSOR_SCORINGS = [
-    None,
-    None,
-    "r2",
-    "neg_mean_squared_error",
-    "neg_mean_absolute_error",
-    "explained_variance",
-    "max_error",
-    "neg_mean_poisson_deviance",
-    "accuracy",
-    make_scorer(mean_squared_error, greater_is_better=False),
-    score_method,
-    returns_numpy,
-    returns_0d_array,
-    returns_string,
-    returns_dict,
-    raises,
-    ["r2", "neg_mean_squared_error"],
-]
+# (scorings for the task, edge cases: for another task, not numbers, failing,
+# several metrics)
+CLASSIFIER_SCORINGS = (
+    [
+        None,
+        None,
+        "accuracy",
+        "balanced_accuracy",
+        "f1_macro",
+        "neg_log_loss",
+        "precision_weighted",
+        make_scorer(f1_score, average="macro"),
+        make_scorer(accuracy_score),
+        make_scorer(log_loss, response_method="predict_proba", greater_is_better=False),
+        score_method,
+        returns_int,
+        returns_numpy,
+        returns_0d_array,
+    ],
+    [
+        "f1",
+        "roc_auc",
+        "roc_auc_ovr",
+        "neg_brier_score",
+        "r2",
+        returns_string,
+        returns_dict,
+        returns_none,
+        raises,
+        ["accuracy", "f1_macro"],
+        {"acc": "accuracy", "f1": make_scorer(f1_score, average="macro")},
+    ],
+)
+REGRESSOR_SCORINGS = (
+    [
+        None,
+        None,
+        "r2",
+        "neg_mean_squared_error",
+        "neg_mean_absolute_error",
+        "explained_variance",
+        "max_error",
+        make_scorer(mean_squared_error, greater_is_better=False),
+        score_method,
+        returns_numpy,
+        returns_0d_array,
+    ],
+    [
+        "neg_mean_poisson_deviance",
+        "accuracy",
+        returns_string,
+        returns_dict,
+        returns_none,
+        raises,
+        ["r2", "neg_mean_squared_error"],
+    ],
+)
 
 
 def refit_first(results):
@@ -417,6 +449,9 @@ class Case:
             f"random_state_instance={self.rs_instance}, tags={sorted(self.tags)})"
         )
 
+    def _repr_pretty_(self, printer, cycle):  # hypothesis prints examples so
+        printer.text(repr(self))
+
     def estimator_params(self):
         params = dict(self.params)
         if self.rs_instance:
@@ -451,6 +486,8 @@ def _tags(case, cv_kind):
         tags.add(CV_FORM_TAGS[cv_kind])
     if cv_kind == "empty":
         tags.add("empty-cv")
+    if getattr(case.X, "dtype", None) == np.float32:
+        tags.add("float32-rounding")
     if cv_kind == "tuple":
         tags.add("tuple-indices")
     held_out = case.params.get("restart_scoring") is not None or (
@@ -511,15 +548,12 @@ INVALID_VALUES = {
 
 
 @st.composite
-def grids(draw):
+def grids(draw, edge):
     # sampled_from draws its first entries the most: common first, rare last
-    kind = draw(
-        st.sampled_from(
-            ["searchable"] * 4
-            + ["nested"] * 2
-            + ["list", "none", "unsearchable", "invalid", "empty"]
-        )
-    )
+    kinds = ["searchable"] * 4 + ["nested"] * 2 + ["list", "none"]
+    if edge:
+        kinds += ["unsearchable", "invalid", "empty"]
+    kind = draw(st.sampled_from(kinds))
     if kind == "none":
         return None, set()
     if kind == "empty":
@@ -609,9 +643,9 @@ GROUP_SPLITTERS = {
 
 
 @st.composite
-def cvs(draw, n, classifier):
+def cvs(draw, n, classifier, edge):
     """(cv factory, its text, its kind, groups or None)."""
-    kind = draw(st.sampled_from(["object"] * 4 + ["splits"] * 3 + ["empty"]))
+    kind = draw(st.sampled_from(["object"] * 4 + ["splits"] * 3 + ["empty"] * edge))
     groups = None
     if kind == "empty":
         form = draw(st.sampled_from(["list", "generator"]))
@@ -643,9 +677,8 @@ def cvs(draw, n, classifier):
                     "negative",
                     "generator",
                     "masks",
-                    "float",
-                    "out-of-range",
                 ]
+                + ["float", "out-of-range"] * edge
             )
         )
         splits = index_splits(n, how, seed, k)
@@ -654,6 +687,8 @@ def cvs(draw, n, classifier):
     name = draw(
         st.sampled_from([c for c in CV_OBJECTS if classifier or "Stratified" not in c])
     )
+    if name == "LeaveOneOut" and n > 30:  # a fold per row: keep it quick
+        name = "KFold"
     shuffle = draw(st.booleans())
     rs = seed if shuffle else None
     make = {
@@ -678,7 +713,7 @@ def cvs(draw, n, classifier):
         "LeaveOneGroupOut": LeaveOneGroupOut,
     }[name]
     if name in GROUP_SPLITTERS or draw(st.integers(0, 9)) == 9:
-        if draw(st.integers(0, 9)) < 9:  # mostly given; without, both must refuse
+        if not edge or draw(st.booleans()):  # without, both must refuse
             groups = np.random.RandomState(seed).randint(0, draw(st.integers(2, 6)), n)
     text = repr(make()) if name != "int" else repr(k)
     return make, text, name, groups
@@ -687,20 +722,18 @@ def cvs(draw, n, classifier):
 @st.composite
 def cases(draw):
     kind = draw(st.sampled_from(["classifier", "regressor"]))
-    n = draw(st.integers(12, 48))
+    # about a third of the cases take edge inputs, the others inputs that
+    # GridSearchCV answers
+    edge = draw(st.sampled_from([False, False, True]))
+    n = draw(st.integers(20, 60))
     seed = draw(st.integers(0, 1000))
-    form = draw(st.sampled_from(["dense", "dense", "float32", "csr", "list"]))
+    form = draw(st.sampled_from(["dense", "dense", "float32", "csr", "list", "pandas"]))
     if kind == "classifier":
         source = draw(st.sampled_from(["iris", "classification", "imbalanced"]))
         if draw(st.integers(0, 19)) == 19:
             source = "multilabel"
-        labels = draw(
-            st.sampled_from(
-                ["int"] * 4
-                + ["str"] * 2
-                + ["shifted", "float", "bool", "mixed", "single"]
-            )
-        )
+        labels = ["int"] * 4 + ["str"] * 2 + ["shifted", "float", "bool"]
+        labels = draw(st.sampled_from(labels + ["mixed", "single"] * edge))
         n_classes = draw(st.integers(2, 3))
         if labels == "bool":
             n_classes = 2
@@ -717,9 +750,9 @@ def cases(draw):
     params = draw(estimator_params(n, kind))
     if kind == "regressor" and draw(st.integers(0, 4)) == 4:
         params["loss"] = "poisson"
-    grid, tags = draw(grids())
-    cv, cv_text, cv_kind, groups = draw(cvs(n, kind == "classifier"))
-    scoring = draw(st.sampled_from(scorings))
+    grid, tags = draw(grids(edge))
+    cv, cv_text, cv_kind, groups = draw(cvs(n, kind == "classifier", edge))
+    scoring = draw(st.sampled_from(scorings[0] + scorings[1] * edge))
     multimetric = isinstance(scoring, list | dict)
     refit = draw(st.sampled_from([True, True, True, False, refit_first, refit_last]))
     if multimetric:
@@ -790,10 +823,12 @@ def run_both(case):
         case.y,
         case.fit_params(),
     )
-    if ref is not None:
+    if ref is not None:  # GridSearchCV's answer tells some categories
         failed = sum(str(w.message).startswith("Scoring failed") for w in ref_warnings)
         if failed and failed >= len(ref.cv_results_["params"]) * ref.n_splits_:
             case.tags.add("scoring-fails-everywhere")
+        if any(issubclass(w.category, FitFailedWarning) for w in ref_warnings):
+            case.tags.add("some-fits-fail")
     return ref, ref_exc, ours, ours_exc
 
 
@@ -896,7 +931,11 @@ def check(case, tolerated=KNOWN_BUGS, survey=bool(LOG)):
     (in a survey, record it and go on)."""
     ref, ref_exc, ours, ours_exc = run_both(case)
     outcome, detail = judge(case, ref, ref_exc, ours, ours_exc)
-    known = sorted(case.tags & set(tolerated))
+    known = sorted(
+        tag
+        for tag in case.tags & set(tolerated)
+        if KNOWN_BUG_OUTCOMES.get(tag, outcome) == outcome
+    )
     if LOG:
         with open(LOG, "a") as log:
             record = dict(
@@ -968,6 +1007,7 @@ def _known_bug_cases():
 
     splits = index_splits(30, "kfold", 0)
     groups = np.arange(30) % 5
+    X32, y32 = regression_data(30, 1, positive=True, form="float32")
     return {
         "single-class": case(y=np.zeros(30, int), tags={"single-class"}),
         "mask-splits": case(
@@ -988,6 +1028,29 @@ def _known_bug_cases():
         ),
         "scoring-fails-everywhere": case(scoring=raises),
         "invalid-grid-value": case(grid={"alpha": [1e-4, -1.0]}),
+        # 8 training rows hold out too few to validate; 29 do not
+        "some-fits-fail": case(
+            params={**params, "early_stopping": True, "validation_fraction": 0.1},
+            cv=lambda: [(np.arange(8), np.arange(8, 30)), (np.arange(1, 30), [0])],
+            cv_text="folds of 8 and 29 training rows",
+        ),
+        "float32-rounding": case(
+            kind="regressor",
+            X=X32,
+            y=y32,
+            params={
+                **params,
+                "activation": "identity",
+                "solver": "sgd",
+                "learning_rate_init": 0.1,
+                "momentum": 0.0,
+                "batch_size": 4,
+                "shuffle": False,
+            },
+            cv=lambda: 2,
+            cv_text="2",
+            scoring="r2",
+        ),
     }
 
 
