@@ -11,6 +11,7 @@ and its score is the one ``GridSearchCV`` computes.
 import copy
 import time
 import warnings
+from contextlib import suppress
 from inspect import signature
 from math import ceil
 from numbers import Integral, Number, Real
@@ -330,6 +331,9 @@ def _check_score(score, scorer, search):
             f"supported by {type(search).__name__}; score one metric, or use "
             "sklearn.model_selection.GridSearchCV for several."
         )
+    if hasattr(score, "item"):  # a 0-d array, a numpy scalar: as GridSearchCV
+        with suppress(ValueError):
+            score = score.item()
     if not isinstance(score, Number):
         raise ValueError(
             f"scoring must return a number, got {score!r} ({type(score)}) "

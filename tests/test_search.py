@@ -1276,6 +1276,9 @@ def test_a_scorer_must_return_a_number(iris):
         MLPClassifierCV(
             max_iter=2, error_score=0.0, scoring=lambda est, X, y: None
         ).fit(X, y)
+    # a 0-d array is read as its number, as GridSearchCV reads it
+    ours, theirs = _both(X, y, 3, scoring=lambda est, X, y: np.array(est.score(X, y)))
+    assert_same_search(ours, theirs, X)
     ours, _ = _both(X, y, 3, scoring=lambda est, X, y: {"a": 1.0})
     assert type(ours) is ValueError
     assert str(ours).startswith("scoring returned a dict ({'a': 1.0}): several")

@@ -19,11 +19,11 @@ outcome must be one of
 - GridSearchCV answers, skinit refuses clearly something it documents as
   beyond a search of one batch (``DOCUMENTED_REFUSALS``).
 
-Anything else is a discrepancy. Those of a category in ``KNOWN_BUGS`` are
-tolerated by the fuzz test (and counted as hypothesis events); each category
-also has a minimal example in ``test_known_bug_still_present``, a strict
-xfail: when a fix lands it fails, and the category comes out of
-``KNOWN_BUGS`` so that the fuzz test checks it.
+Anything else is a discrepancy. Those of a category in ``KNOWN_BUGS`` (none
+now) are tolerated by the fuzz test (and counted as hypothesis events); each
+such category also has a minimal example in ``test_known_bug_still_present``,
+a strict xfail: when a fix lands it fails, and the category moves to
+``FIXED_BUGS``, whose examples ``test_fixed_bug_example`` keeps checking.
 
 Runs::
 
@@ -89,9 +89,9 @@ LOG = os.environ.get("SKINIT_FUZZ_LOG")
 # as assert_same_search in test_search.py
 RTOL = ATOL = 1e-10
 
-#: Categories of discrepancy known from the issue, tolerated until fixed.
-#: Remove a category once its test_known_bug_still_present case XPASSes.
-KNOWN_BUGS = {
+#: Categories of discrepancy the fuzz test found (or the issue reported),
+#: since fixed: each keeps its example in test_fixed_bug_example.
+FIXED_BUGS = {
     "single-class": "a target of one class: mean_test_score differs from "
     "GridSearchCV's 1.0",
     "mask-splits": "boolean-mask splits read as row positions: other scores, or "
@@ -130,18 +130,14 @@ KNOWN_BUGS = {
     "folds only: skinit raises for the whole search, GridSearchCV answers "
     "error_score for those cells (FitFailedWarning); tolerated only for that "
     "refusal",
-    # a clear refusal; if by design, move it to DOCUMENTED_REFUSALS
-    "invalid-grid-value": "a candidate with an invalid value (alpha=-1, "
-    "init='no_such_init') among valid ones: skinit refuses the grid, "
-    "GridSearchCV answers error_score for that candidate",
 }
 
+#: Categories of discrepancy tolerated until fixed (none now); each gets an
+#: example in test_known_bug_still_present, a strict xfail.
+KNOWN_BUGS = {}
+
 #: Categories tolerated for one outcome only (others are checked).
-KNOWN_BUG_OUTCOMES = {
-    "float32-rounding": "DIFF different answers",
-    "ties-broken-by-rounding": "DIFF different answers",
-    "some-fits-fail": "DIFF skinit refuses where GridSearchCV answers",
-}
+KNOWN_BUG_OUTCOMES = {}
 
 #: Errors that say the same in other words, both of the type given.
 SAME_ERRORS = [
@@ -158,6 +154,9 @@ DOCUMENTED_REFUSALS = {
     "multimetric": r"The '(scoring|refit)' parameter of MLP\w+CV must be",
     # every fold's networks learn every class (test_a_fold_without_a_class...)
     "fold-without-a-class": r"training rows of fold \d+ hold no sample of class",
+    # a grid with an invalid value is refused before any training, where
+    # GridSearchCV scores that candidate error_score
+    "invalid-grid-value": r"^param_grid candidate .*: The '\w+' parameter of",
 }
 
 
@@ -1102,6 +1101,12 @@ def _known_bug_cases():
 
 
 @pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("category", FIXED_BUGS)
+def test_fixed_bug_example(category):
+    check(_known_bug_cases()[category], tolerated=(), survey=False)
+
+
+@pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize(
     "category",
     [
@@ -1110,13 +1115,12 @@ def _known_bug_cases():
             marks=pytest.mark.xfail(
                 strict=True,
                 raises=AssertionError,
-                reason=f"known bug: {why}. When this XPASSes, remove "
-                f"{name!r} from KNOWN_BUGS.",
+                reason=f"known bug: {why}. When this XPASSes, move "
+                f"{name!r} to FIXED_BUGS.",
             ),
         )
         for name, why in KNOWN_BUGS.items()
     ],
 )
 def test_known_bug_still_present(category):
-    case = _known_bug_cases()[category]
-    check(case, tolerated=(), survey=False)
+    check(_known_bug_cases()[category], tolerated=(), survey=False)
