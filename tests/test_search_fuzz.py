@@ -151,7 +151,8 @@ DOCUMENTED_REFUSALS = {
     "unsearchable-key": r"cannot vary between the networks of one batch",
     "empty-grid": r"param_grid is empty",
     # one metric, refit True/False/callable
-    "multimetric": r"The '(scoring|refit)' parameter of MLP\w+CV must be",
+    "multimetric": r"The '(scoring|refit)' parameter of MLP\w+CV must be|"
+    r"scoring returned a dict .*: several metrics are not supported",
     # every fold's networks learn every class (test_a_fold_without_a_class...)
     "fold-without-a-class": r"training rows of fold \d+ hold no sample of class",
     # a grid with an invalid value is refused before any training, where
