@@ -411,6 +411,16 @@ class _Cell:
             spec.final is None or any(p.paused for p in spec.progress)
         )
 
+    @property
+    def where(self):
+        return f"param_grid candidate {self.candidate} on fold {self.fold}: "
+
+    def failed(self, exc, error_score):
+        """The cell with its fit failed by ``exc``: scored ``error_score``."""
+        self.error = f"{type(exc).__name__}: {exc}"
+        self.score = error_score
+        return self
+
     # a cell whose fit failed as it started has no networks (spec None)
     @property
     def fit_time(self):
@@ -722,16 +732,11 @@ class _SearchMixin:
                         starts=starts.get(key),
                     )
                 except Exception as exc:
-                    if self.error_score == "raise":
-                        raise _reraise(
-                            exc,
-                            f"param_grid candidate {c} {params[c]!r} on fold {fold}: ",
-                        ) from exc
+                    where = f"param_grid candidate {c} {params[c]!r} on fold {fold}: "
+                    self._raise_if_asked(exc, where)
                     # as GridSearchCV: error_score for this cell, a warning
                     cell = _Cell(c, fold, cell_estimator, None, test_rows)
-                    cell.error = f"{type(exc).__name__}: {exc}"
-                    cell.score = self.error_score
-                    cells.append(cell)
+                    cells.append(cell.failed(exc, self.error_score))
                     continue
                 if key not in starts and _draws_alike_on_every_fold(cell_estimator):
                     starts[key] = (list(spec.random_states), spec.theta)
@@ -776,13 +781,8 @@ class _SearchMixin:
         try:
             cell.estimator._finish(view, None, None)
         except Exception as exc:
-            if self.error_score == "raise":
-                raise _reraise(
-                    exc,
-                    f"param_grid candidate {cell.candidate} on fold {cell.fold}: ",
-                ) from exc
-            cell.error = f"{type(exc).__name__}: {exc}"
-            cell.score = self.error_score
+            self._raise_if_asked(exc, cell.where)
+            cell.failed(exc, self.error_score)
         else:
             cell.score = self._score(cell, scorer, X, y, Y, kwargs)
         cell.score_time = time.perf_counter() - start
@@ -793,6 +793,11 @@ class _SearchMixin:
             )
         if final:
             self._end_cell(cell)
+
+    def _raise_if_asked(self, exc, where):
+        """With ``error_score="raise"``, ``exc`` raised, prefixed by ``where``."""
+        if self.error_score == "raise":
+            raise _reraise(exc, where) from exc
 
     def _score(self, cell, scorer, X, y, Y, kwargs):
         """The cell's score on its test rows; a scorer that fails gives
@@ -807,11 +812,7 @@ class _SearchMixin:
                 **kwargs,
             )
         except Exception as exc:
-            if self.error_score == "raise":
-                raise _reraise(
-                    exc,
-                    f"param_grid candidate {cell.candidate} on fold {cell.fold}: ",
-                ) from exc
+            self._raise_if_asked(exc, cell.where)
             warnings.warn(
                 "Scoring failed. The score on this train-test partition for these "
                 f"parameters will be set to {self.error_score}. Details: \n"

@@ -101,22 +101,18 @@ def _fit(Estimator, params, X, y, **extra):
     return Estimator(max_iter=8, random_state=0, **params, **extra).fit(X, y)
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_process_cluster_gives_the_bits_of_one_job(client, digits, case):
+@pytest.mark.parametrize(
+    "backend, case",
+    [("dask", case) for case in CASES]
+    + [("loky", "restarts"), ("loky", "halving-search")],
+)
+def test_workers_give_the_bits_of_one_job(request, digits, backend, case):
+    if backend == "dask":
+        request.getfixturevalue("client")  # the process cluster
     Estimator, params = CASES[case]
     X, y = digits
     reference = _fit(Estimator, params, X, y)
-    with parallel_config(backend="dask"):
-        ours = _fit(Estimator, params, X, y, n_jobs=2)
-    _assert_same_fit(ours, reference, X)
-
-
-@pytest.mark.parametrize("case", ["restarts", "halving-search"])
-def test_loky_gives_the_bits_of_one_job(digits, case):
-    Estimator, params = CASES[case]
-    X, y = digits
-    reference = _fit(Estimator, params, X, y)
-    with parallel_config(backend="loky"):
+    with parallel_config(backend=backend):
         ours = _fit(Estimator, params, X, y, n_jobs=2)
     _assert_same_fit(ours, reference, X)
 
