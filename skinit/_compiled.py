@@ -4,7 +4,9 @@
 Imported only when the compiled kernels are used (``SKINIT_NUMBA=0`` never
 imports numba). Each function compiles on its first call with a new type
 signature, so a fit compiles (or loads) only the kernels it runs, for the
-dtypes and memory layouts it passes.
+dtypes and memory layouts it passes; explicit signatures would compile (or
+load) every listed one when this module is imported, and a contiguous
+layout declared as any ("A") would keep LLVM from vectorizing the loops.
 
 They live at module level, not in a function, for numba's on-disk cache:
 it keys a compiled function by its qualified name, source line, signature,
@@ -25,7 +27,17 @@ from numba import njit
 # numpy's error model: a division by zero gives inf, with no check (and
 # no branch) in the loop; loops over slices from 0 need no wraparound
 # check either: both would stop LLVM from vectorizing
-_jit = njit(cache=True, nogil=True, error_model="numpy")
+_OPTIONS = dict(nogil=True, error_model="numpy")
+
+
+def _jit(func):
+    try:
+        return njit(cache=True, **_OPTIONS)(func)
+    except RuntimeError:
+        # no writable directory for numba's cache (a read-only install and
+        # no writable home, nor NUMBA_CACHE_DIR): compile in each process
+        # rather than fail to import
+        return njit(**_OPTIONS)(func)
 
 
 @_jit
@@ -121,38 +133,76 @@ def identity_backward(delta, a, bias_grad, one):
 
 
 @_jit
+def _block_sum(a, lo, n):
+    """:func:`pairwise_sum` of at most 128 values."""
+    if n < 8:
+        total = 0.0
+        for i in range(lo, lo + n):
+            total += a[i]
+        return total
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    stop = lo + n - n % 8
+    for i in range(lo + 8, stop, 8):
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for i in range(stop, lo + n):
+        total += a[i]
+    return total
+
+
+@_jit
 def pairwise_sum(a, lo, n):
     """numpy's pairwise summation of ``a[lo:lo + n]``, bit for bit.
 
     numpy sums a contiguous axis this way (8 interleaved partial sums in
     blocks of at most 128, halves above): single-output losses and bias
     gradients then round as scikit-learn's do.
+
+    numpy's recursion over the halves runs on a stack of its own: a
+    recursive function loaded from numba's cache crashes the process
+    (numba issue 6061).
     """
-    if n < 8:
-        total = 0.0
-        for i in range(lo, lo + n):
-            total += a[i]
-        return total
     if n <= 128:
-        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-        stop = lo + n - n % 8
-        for i in range(lo + 8, stop, 8):
-            r0 += a[i]
-            r1 += a[i + 1]
-            r2 += a[i + 2]
-            r3 += a[i + 3]
-            r4 += a[i + 4]
-            r5 += a[i + 5]
-            r6 += a[i + 6]
-            r7 += a[i + 7]
-        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        for i in range(stop, lo + n):
-            total += a[i]
-        return total
-    half = n // 2
-    half -= half % 8
-    return pairwise_sum(a, lo, half) + pairwise_sum(a, lo + half, n - half)
+        return _block_sum(a, lo, n)
+    # per level of the recursion: the span, 0 before its left half, 1 after
+    # it (the left half's sum waiting in ``left``), 2 after its right half
+    starts = np.empty(64, np.int64)
+    sizes = np.empty(64, np.int64)
+    stage = np.empty(64, np.int64)
+    left = np.empty(64)
+    depth, value = 0, 0.0
+    starts[0], sizes[0], stage[0] = lo, n, 0
+    while True:
+        start, size = starts[depth], sizes[depth]
+        half = size // 2
+        half -= half % 8
+        if stage[depth] == 0 and size <= 128:
+            value = _block_sum(a, start, size)
+        elif stage[depth] == 0:
+            stage[depth] = 1
+            depth += 1
+            starts[depth], sizes[depth], stage[depth] = start, half, 0
+            continue
+        elif stage[depth] == 1:
+            left[depth] = value
+            stage[depth] = 2
+            depth += 1
+            starts[depth], sizes[depth], stage[depth] = start + half, size - half, 0
+            continue
+        else:
+            value = left[depth] + value
+        # ``value`` is this span's sum: back to the level above
+        if depth == 0:
+            return value
+        depth -= 1
 
 
 @_jit
