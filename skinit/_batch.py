@@ -304,7 +304,8 @@ def _one_array(rows):
     """The array whose rows ``rows`` are, in order, if they are all of one
     (a batch's own parameters, which need no copy); else None."""
     base = rows[0].base if rows else None
-    if base is None or base.ndim != 2 or len(base) != len(rows):
+    # rows a dask worker sent back are views of a bytes object
+    if not isinstance(base, np.ndarray) or base.ndim != 2 or len(base) != len(rows):
         return None
     if not base.flags.c_contiguous:
         return None
