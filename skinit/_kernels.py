@@ -180,7 +180,22 @@ def _compile():
     if os.environ.get("SKINIT_NUMBA", "1") == "0":
         return None
     try:
-        from . import _compiled as jit
+        from ._compiled import (
+            adam,
+            add_bias,
+            add_bias_relu,
+            add_bias_shift,
+            add_penalty_loss,
+            finish_output,
+            finish_softmax,
+            identity_backward,
+            logistic_backward,
+            normalize_rows,
+            relu_backward,
+            sgd,
+            shuffle_rows,
+            tanh_backward,
+        )
     except ImportError:
         return None
 
@@ -190,32 +205,27 @@ def _compile():
             return _np_output_layer(
                 z, b, y, sample_weight, output, eps, bias_grad, losses
             )
-        jit.add_bias_shift(z, b)
+        add_bias_shift(z, b)
         np.exp(z, out=z)
-        jit.normalize_rows(z)
+        normalize_rows(z)
         _np_loss_delta(z, y, sample_weight, output, eps, bias_grad, losses)
 
     def bias_activation(a, b, activation):
         if activation == 1:
-            jit.add_bias_relu(a, b)
+            add_bias_relu(a, b)
         else:
-            jit.add_bias(a, b)
+            add_bias(a, b)
             _HIDDEN_BY_CODE[activation](a)  # numpy's vectorized tanh and expit
 
     # one kernel per activation (see skinit._compiled), by code
-    backward = [
-        jit.identity_backward,
-        jit.relu_backward,
-        jit.tanh_backward,
-        jit.logistic_backward,
-    ]
+    backward = [identity_backward, relu_backward, tanh_backward, logistic_backward]
 
     def hidden_backward(delta, a, activation, bias_grad):
         # ``one`` in the arrays' precision: a literal 1.0 would promote float32
         backward[activation](delta, a, bias_grad, _ONE[delta.dtype.type])
 
     def output_layer(z, b, y, sample_weight, output, eps, bias_grad, losses):
-        (jit.add_bias_shift if output == 0 else jit.add_bias)(z, b)
+        (add_bias_shift if output == 0 else add_bias)(z, b)
         if output in (0, 3):
             np.exp(z, out=z)
         elif output == 1:
@@ -223,9 +233,9 @@ def _compile():
         if sample_weight is None:
             sample_weight = _EMPTY[z.dtype.type]
         if output == 0:
-            jit.finish_softmax(z, y, sample_weight, eps, bias_grad, losses)
+            finish_softmax(z, y, sample_weight, eps, bias_grad, losses)
         else:
-            jit.finish_output(z, y, sample_weight, output, eps, bias_grad, losses)
+            finish_output(z, y, sample_weight, output, eps, bias_grad, losses)
 
     def no_norms(kernel):
         # numba wants an array: an empty one stands for "no norms wanted"
@@ -239,11 +249,11 @@ def _compile():
         "bias_activation": bias_activation,
         "hidden_backward": hidden_backward,
         "output_layer": output_layer,
-        "add_penalty_loss": jit.add_penalty_loss,
-        "adam": no_norms(jit.adam),
-        "sgd": no_norms(jit.sgd),
+        "add_penalty_loss": add_penalty_loss,
+        "adam": no_norms(adam),
+        "sgd": no_norms(sgd),
         "exact_output_layer": exact_output_layer,
-        "shuffle_rows": jit.shuffle_rows,
+        "shuffle_rows": shuffle_rows,
     }
 
 
