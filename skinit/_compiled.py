@@ -30,14 +30,16 @@ from numba import njit
 _OPTIONS = dict(nogil=True, error_model="numpy")
 
 
-def _jit(func):
+def _jit(func=None, **options):
+    if func is None:
+        return lambda func: _jit(func, **options)
     try:
-        return njit(cache=True, **_OPTIONS)(func)
+        return njit(cache=True, **_OPTIONS, **options)(func)
     except RuntimeError:
         # no writable directory for numba's cache (a read-only install and
         # no writable home, nor NUMBA_CACHE_DIR): compile in each process
         # rather than fail to import
-        return njit(**_OPTIONS)(func)
+        return njit(**_OPTIONS, **options)(func)
 
 
 @_jit
@@ -132,7 +134,7 @@ def identity_backward(delta, a, bias_grad, one):
         bias_grad[k, :] = total
 
 
-@_jit
+@_jit(inline="always")
 def _block_sum(a, lo, n):
     """:func:`pairwise_sum` of at most 128 values."""
     if n < 8:
@@ -158,44 +160,55 @@ def _block_sum(a, lo, n):
     return total
 
 
-@_jit
-def pairwise_sum(a, lo, n):
+@_jit(inline="always")
+def pairwise_sum(a, lo, n, stack):
     """numpy's pairwise summation of ``a[lo:lo + n]``, bit for bit.
 
     numpy sums a contiguous axis this way (8 interleaved partial sums in
     blocks of at most 128, halves above): single-output losses and bias
-    gradients then round as scikit-learn's do.
-
-    numpy's recursion over the halves runs on a stack of its own: a
-    recursive function loaded from numba's cache crashes the process
-    (numba issue 6061).
+    gradients then round as scikit-learn's do. ``stack`` is
+    :func:`sum_stack`'s, for more than 128 values.
     """
     if n <= 128:
         return _block_sum(a, lo, n)
-    # per level of the recursion: the span, 0 before its left half, 1 after
-    # it (the left half's sum waiting in ``left``), 2 after its right half
-    starts = np.empty(64, np.int64)
-    sizes = np.empty(64, np.int64)
-    stage = np.empty(64, np.int64)
-    left = np.empty(64)
+    return _halves_sum(a, lo, n, stack[0], stack[1])
+
+
+@_jit(inline="always")
+def sum_stack():
+    """Room for :func:`pairwise_sum`'s recursion, whatever the count."""
+    return np.empty((64, 3), np.int64), np.empty(64)
+
+
+@_jit
+def _halves_sum(a, lo, n, spans, left):
+    """:func:`pairwise_sum` of more than 128 values.
+
+    numpy's recursion over the halves runs on a stack of its own: a
+    recursive function loaded from numba's cache crashes the process
+    (numba issue 6061). Level ``d`` of ``spans`` holds a span's start, size
+    and stage: 0 before its left half, 1 after it (its sum waiting in
+    ``left[d]``), 2 after its right half.
+    """
     depth, value = 0, 0.0
-    starts[0], sizes[0], stage[0] = lo, n, 0
+    spans[0, 0], spans[0, 1], spans[0, 2] = lo, n, 0
     while True:
-        start, size = starts[depth], sizes[depth]
+        start, size, stage = spans[depth, 0], spans[depth, 1], spans[depth, 2]
         half = size // 2
         half -= half % 8
-        if stage[depth] == 0 and size <= 128:
+        if stage == 0 and size <= 128:
             value = _block_sum(a, start, size)
-        elif stage[depth] == 0:
-            stage[depth] = 1
+        elif stage == 0:
+            spans[depth, 2] = 1
             depth += 1
-            starts[depth], sizes[depth], stage[depth] = start, half, 0
+            spans[depth, 0], spans[depth, 1], spans[depth, 2] = start, half, 0
             continue
-        elif stage[depth] == 1:
+        elif stage == 1:
             left[depth] = value
-            stage[depth] = 2
+            spans[depth, 2] = 2
             depth += 1
-            starts[depth], sizes[depth], stage[depth] = start + half, size - half, 0
+            spans[depth, 0], spans[depth, 1] = start + half, size - half
+            spans[depth, 2] = 0
             continue
         else:
             value = left[depth] + value
@@ -220,6 +233,7 @@ def finish_output(z, y, sample_weight, output, eps, bias_grad, losses):
     values = np.empty(n_samples if single else 0)
     weights = np.empty(n_samples if single and weighted else 0)
     deltas = np.empty(n_samples if single else 0, z.dtype)
+    stack = sum_stack()
     for k in range(n_networks):
         total = np.zeros(n_out, z.dtype)  # bias_grad[k] is strided
         column_loss[:] = 0.0
@@ -255,10 +269,10 @@ def finish_output(z, y, sample_weight, output, eps, bias_grad, losses):
             if single:
                 deltas[i] = row[0]
         if single:
-            total[0] = pairwise_sum(deltas, 0, n_samples)
-            column_loss[0] = pairwise_sum(values, 0, n_samples)
+            total[0] = pairwise_sum(deltas, 0, n_samples, stack)
+            column_loss[0] = pairwise_sum(values, 0, n_samples, stack)
             if weighted:
-                sw_sum = pairwise_sum(weights, 0, n_samples)
+                sw_sum = pairwise_sum(weights, 0, n_samples, stack)
         bias_grad[k, :] = total
         loss = 0.0
         for j in range(n_out):
@@ -409,10 +423,11 @@ def sgd(theta, grad, vel, n_coef, alpha, sw_sum, lr, momentum, nesterov, bounds,
 @_jit
 def normalize_rows(z):
     """``z /= z.sum(axis=-1)``, with numpy's sums of each row (bit for bit)."""
+    stack = sum_stack()
     for k in range(z.shape[0]):
         for i in range(z.shape[1]):
             row = z[k, i]
-            total = pairwise_sum(row, 0, row.shape[0])
+            total = pairwise_sum(row, 0, row.shape[0], stack)
             for j in range(row.shape[0]):
                 row[j] /= total
 
