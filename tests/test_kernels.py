@@ -2,11 +2,17 @@
 """The fused kernels: compiled against numpy, and the optimizers against
 scikit-learn's own."""
 
+import importlib.util
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
+import skinit
 from skinit._engine import Layout
 from skinit._kernels import NUMBA, NUMPY, kernels
 
@@ -295,3 +301,71 @@ def test_adaptive_schedule_and_its_verbose_lines_equal_sklearns(
     )
     assert fitted[0].n_iter_ == fitted[1].n_iter_ < 50
     assert_allclose(fitted[0].loss_curve_, fitted[1].loss_curve_, rtol=1e-10)
+
+
+# kernels that call other kernels (closures over them never hit the cache),
+# one recursive, in float32 and float64
+_CACHED_KERNELS = """
+import numpy as np
+from skinit import _compiled as jit
+for dtype in (np.float32, np.float64):
+    theta, grad = np.ones((2, 9), dtype), np.ones((2, 9), dtype)
+    bounds, ones = np.array([0, 6, 9]), np.ones(2)
+    jit.adam(theta, grad, np.zeros_like(theta), np.zeros_like(theta),
+             np.zeros(2, np.int64), 6, ones, ones, ones, 0.9, 0.999, 1e-8, bounds,
+             np.empty((2, 2), dtype))
+    jit.normalize_rows(np.ones((2, 3, 200), dtype))
+kernels = (jit.adam, jit.normalize_rows)
+print(sum(sum(k.stats.cache_hits.values()) for k in kernels),
+      sum(sum(k.stats.cache_misses.values()) for k in kernels))
+"""
+
+
+@needs_numba
+def test_a_new_process_loads_the_kernels_from_the_cache(tmp_path):
+    # compiled once, then loaded by every later process (a joblib worker is
+    # one), which writes nothing more: numba's cache is keyed by, among
+    # others, the pickled cells of a closure, so kernels must not be closures
+    package_root = os.path.dirname(os.path.dirname(skinit.__file__))
+    env = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": str(tmp_path),
+        "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]),
+    }
+
+    def run():
+        done = subprocess.run(
+            [sys.executable, "-c", _CACHED_KERNELS],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        files = {
+            (path, os.stat(path).st_mtime_ns) for path in tmp_path.rglob("*.nb[ic]")
+        }
+        return [int(n) for n in done.stdout.split()], files
+
+    (hits, misses), written = run()
+    assert (hits, misses) == (0, 4)
+    for _ in range(2):
+        (hits, misses), files = run()
+        assert (hits, misses) == (4, 0)
+        assert files == written  # not a file more, none rewritten
+
+
+@needs_numba
+def test_kernels_compile_without_a_cache_location(monkeypatch):
+    # a read-only install with no writable home: no cache, but no failure
+    from numba.core import caching
+
+    impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl  # older numba
+    monkeypatch.setattr(impl, "_locator_classes", [])
+    path = os.path.join(os.path.dirname(skinit.__file__), "_compiled.py")
+    spec = importlib.util.spec_from_file_location("_compiled_uncached", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.add_bias._cache.__class__.__name__ == "NullCache"
+    a, b = np.ones((2, 3, 4)), np.arange(8.0).reshape(2, 4)
+    module.add_bias(a, b)
+    assert_array_equal(a, np.broadcast_to(1 + b[:, np.newaxis, :], a.shape))

@@ -229,6 +229,17 @@ def test_dask_distributed_backend_gives_the_same_model(iris):
     )
 
 
+def test_rows_from_dask_worker_processes_are_no_batchs_own_array():
+    # dask's worker processes send arrays back as views of bytes objects: the
+    # batch copies them into an array of its own (it read base.ndim and
+    # failed with processes=True)
+    from skinit._batch import _one_array
+
+    theta = np.arange(6.0).reshape(2, 3).copy()
+    assert _one_array(list(theta)) is theta
+    assert _one_array([np.frombuffer(row.tobytes()) for row in theta]) is None
+
+
 @pytest.mark.parametrize("n_jobs", [2, 3, 4, 6])
 def test_n_jobs_never_changes_the_bits(n_jobs):
     # chunks of one network once summed their epoch loss pairwise, and the
