@@ -45,6 +45,7 @@ from ._mlp import (
 )
 from ._restarts import data_on_workers, halving_schedule
 from .utils._sklearn import (
+    GRID_SEARCH_WEIGHTS_SCORES,
     Interval,
     InvalidParameterError,
     StrOptions,
@@ -641,7 +642,10 @@ class _SearchMixin:
         return self
 
     def _score_weight(self, plain, sample_weight):
-        """``sample_weight`` if the held-out scorer takes it, else None (warned)."""
+        """``sample_weight`` if the held-out scorer takes it, else None (warned);
+        None with a scikit-learn whose GridSearchCV scores unweighted."""
+        if not GRID_SEARCH_WEIGHTS_SCORES:
+            return None
         scorer = check_scoring(plain, scoring=self.scoring)
         if hasattr(scorer, "_accept_sample_weight"):
             accept = scorer._accept_sample_weight()

@@ -68,6 +68,16 @@ except ImportError:  # scikit-learn 1.6.0 to 1.7.0
         return {} if scipy_version >= parse_version("1.15") else {key: value}
 
 
+#: GridSearchCV weights the held-out scores by ``sample_weight`` from
+#: scikit-learn 1.7 on (scikit-learn PR 30743); before, it scores unweighted
+GRID_SEARCH_WEIGHTS_SCORES = hasattr(
+    __import__(
+        "sklearn.model_selection._search", fromlist=["BaseSearchCV"]
+    ).BaseSearchCV,
+    "_check_scorers_accept_sample_weight",
+)
+
+
 try:  # scikit-learn >= 1.9
     from sklearn.callback import CallbackSupportMixin, with_callbacks
 except ImportError:  # callbacks are then simply not offered
