@@ -473,7 +473,8 @@ class _SearchMixin:
 
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights of every fit (each fold's training rows, and the
-            refit) and, when the scorer takes them, of the held-out scores.
+            refit) and, when the scorer takes them, of the held-out scores
+            (with scikit-learn >= 1.7, whose ``GridSearchCV`` weights them).
 
         groups : array-like of shape (n_samples,), default=None
             Group labels of the samples, for a group splitter in ``cv``
