@@ -8,6 +8,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import _fit_context
+from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._param_validation import (
     Interval,
@@ -71,10 +72,7 @@ except ImportError:  # scikit-learn 1.6.0 to 1.7.0
 #: GridSearchCV weights the held-out scores by ``sample_weight`` from
 #: scikit-learn 1.7 on (scikit-learn PR 30743); before, it scores unweighted
 GRID_SEARCH_WEIGHTS_SCORES = hasattr(
-    __import__(
-        "sklearn.model_selection._search", fromlist=["BaseSearchCV"]
-    ).BaseSearchCV,
-    "_check_scorers_accept_sample_weight",
+    BaseSearchCV, "_check_scorers_accept_sample_weight"
 )
 
 
