@@ -17,6 +17,7 @@ builds one spec per candidate and fold.
 """
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,6 +62,10 @@ class FitSpec:
     halving : RestartHalving or None
         With ``restart_halving``, the rounds after which :func:`train` stops
         the worse restarts (ranked by ``estimator._halve_restarts``).
+    sample_weight : ndarray of shape (n_samples,) or None
+        The fit's own weights of the data's rows (``class_weight`` times the
+        sample weights), used in place of those given to :func:`train`; the
+        folds of a search weigh the same rows differently.
     """
 
     estimator: object
@@ -77,6 +82,7 @@ class FitSpec:
     monitor: object = None
     final: np.ndarray | None = None
     halving: object = None
+    sample_weight: np.ndarray | None = None
     # what the estimator's ``_finish`` needs, set by ``_prepare``
     extra: dict = field(default_factory=dict)
 
@@ -91,6 +97,10 @@ class FitSpec:
         if self.train_rows is not None:
             spec.train_rows = [rows[r] for r in self.train_rows]
             spec.val_rows = [rows[r] for r in self.val_rows]
+        if self.sample_weight is not None:
+            # only the rows the fit reads are ever read
+            spec.sample_weight = np.zeros(rows.max() + 1, self.sample_weight.dtype)
+            spec.sample_weight[rows] = self.sample_weight
         return spec
 
     def current(self):
@@ -176,7 +186,10 @@ def _run_key(spec, n_samples):
         if spec.rows is None
         else len(spec.rows)
     )
-    return (tuple(spec.layout.layer_units), n_train, spec.batch_size)
+    weights = spec.sample_weight
+    if weights is not None:
+        weights = hashlib.sha1(np.ascontiguousarray(weights)).hexdigest()
+    return (tuple(spec.layout.layer_units), n_train, spec.batch_size, weights)
 
 
 def train(specs, X, y, sample_weight, *, n_jobs=None, pause_at=None, wide=False):
@@ -264,6 +277,7 @@ def _train(specs, X, y, sample_weight, n_jobs, pause_at, wide):
             train_rows=spec.train_rows,
             val_rows=spec.val_rows,
             incremental=spec.incremental,
+            sample_weight=spec.sample_weight,
             # the restart each network is: an ensemble goes on with some of them
             extra={
                 "n_restarts": spec.n_networks,
@@ -359,6 +373,8 @@ def _train_run(networks, specs, X, y, sample_weight, pause_at, wide):
     """Train networks of one architecture and training-set size together."""
     spec = specs[networks[0].spec]
     est, layout = spec.estimator, spec.layout
+    if spec.sample_weight is not None:
+        sample_weight = spec.sample_weight  # the same for the run (_run_key)
     theta = np.vstack([net.theta for net in networks])
     progress = [net.progress for net in networks]
     objective = est._objective(layout)

@@ -15,6 +15,7 @@ from sklearn.metrics import accuracy_score, check_scoring, get_scorer_names, r2_
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d, gen_batches
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -275,6 +276,10 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             sample_weight = _check_sample_weight(sample_weight, X)
         if y.ndim == 1:
             y = y.reshape((-1, 1))
+        # class_weight's weights are the fit's own: a search's folds differ
+        weighted = self._weigh_classes(y, sample_weight, incremental)
+        own_weights = None if weighted is sample_weight else weighted
+        sample_weight = weighted
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
         self.n_outputs_ = y.shape[1]
@@ -363,6 +368,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 first_pass=first_pass, seeds=seeds, selection=selection, members=members
             ),
             halving=halving if first_pass and not incremental else None,
+            sample_weight=own_weights,
         )
         if incremental and not first_pass and "_optimizer" in states[0]:
             spec.optimizers = [state["_optimizer"] for state in states]
@@ -378,6 +384,11 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
         if fit_rows is not None:
             spec = spec.on_rows(fit_rows)
         return spec, data
+
+    def _weigh_classes(self, y, sample_weight, incremental):
+        """``sample_weight`` times the weights of ``class_weight``; the
+        regressor has none."""
+        return sample_weight
 
     def _finish(self, spec, X, y):
         """Select the best restart of a trained spec and set the fitted attributes."""
@@ -967,6 +978,18 @@ def _hidden_effective_ranks(coefs):
     return np.array([effective_rank(coef) for coef in coefs[:-1]], dtype=float)
 
 
+_CLASS_WEIGHT_DOC = """\
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn's other
+        classifiers: a dict ``{class_label: weight}``, or ``"balanced"`` for
+        ``n_samples / (n_classes * np.bincount(y))`` computed on the ``y``
+        given to ``fit``; multiplied with ``sample_weight``. The weights count
+        in training, in early stopping's validation score and in
+        ``restart_scoring``'s held-out score where its scorer takes weights.
+        None: every class weighs one, scikit-learn's MLP. Not for multilabel
+        targets; ``"balanced"`` not with ``partial_fit``.
+"""
+
 _PARAMETERS_DOC = """
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element represents the number of neurons in the ith
@@ -1436,6 +1459,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     Parameters
     ----------
 {_PARAMETERS_DOC}
+{_CLASS_WEIGHT_DOC}
     Attributes
     ----------
     classes_ : ndarray or list of ndarray of shape (n_classes,)
@@ -1468,6 +1492,11 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
     >>> bool(clf.score(X_test, y_test) > 0.8)
     True
     """
+
+    _parameter_constraints: dict = {
+        **BaseMultilayerPerceptron._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
 
     def __init__(
         self,
@@ -1504,6 +1533,7 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
         restart_ensemble=False,
         n_jobs=None,
         diagnostics=True,
+        class_weight=None,
     ):
         super().__init__(loss="log_loss", **_arguments(locals()))
 
@@ -1543,6 +1573,33 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
                 )
         y = self._label_binarizer.transform(y).astype(bool)
         return X, y
+
+    def _weigh_classes(self, y, sample_weight, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; weigh the "
+                "samples with sample_weight instead."
+            )
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit: the "
+                "classes' frequencies are not known from one batch. Compute them "
+                "with compute_class_weight('balanced', classes=classes, y=y) on "
+                "a large enough sample and pass the resulting dict as "
+                "class_weight."
+            )
+        labels = self._label_binarizer.inverse_transform(
+            y if y.shape[1] > 1 else y[:, 0]
+        )
+        weights = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=labels
+        )
+        weights = weights[np.searchsorted(self.classes_, labels)]
+        if sample_weight is None:
+            return weights
+        return sample_weight * weights
 
     def _output_to_prediction(self, output):
         if self.n_outputs_ == 1:

@@ -35,6 +35,7 @@ from ._init import draws_alike_on_any_data
 from ._mlp import (
     _ATTRIBUTES_DOC,
     _CALLBACK_STATE,
+    _CLASS_WEIGHT_DOC,
     _PARAMETERS_DOC,
     BaseMultilayerPerceptron,
     MLPClassifier,
@@ -1077,6 +1078,7 @@ class MLPClassifierCV(_SearchMixin, MLPClassifier):
     ----------
 {_search_parameters_doc(_STRATIFIED)}
 {_PARAMETERS_DOC}
+{_CLASS_WEIGHT_DOC}
     Attributes
     ----------
 {_SEARCH_ATTRIBUTES_DOC.format(plain="MLPClassifier")}
@@ -1166,6 +1168,7 @@ class MLPClassifierCV(_SearchMixin, MLPClassifier):
         restart_ensemble=False,
         n_jobs=None,
         diagnostics=True,
+        class_weight=None,
     ):
         BaseMultilayerPerceptron.__init__(self, loss="log_loss", **_arguments(locals()))
 
