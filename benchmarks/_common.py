@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""What every benchmark shares: pinned threads, interleaved timing, the machine."""
+"""What every benchmark shares: pinned threads, interleaved timing, the machine,
+the pages' tables."""
 
 import functools
 import os
@@ -87,3 +88,12 @@ def environment():
         f"{sklearn.__version__}, numba {numba.__version__}, skinit "
         f"{skinit.__version__} ({kernels.name} kernels); threads: {pools}"
     )
+
+
+def list_table(header, rows):
+    """An RST list-table: a header row, then ``rows``, lists of cells."""
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines.extend(f"     - {cell}" for cell in row[1:])
+    return "\n".join(lines)

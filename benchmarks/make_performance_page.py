@@ -18,18 +18,9 @@ from pathlib import Path
 import bench_memory
 import bench_mlp
 import bench_restarts
-from _common import environment, one_thread
+from _common import environment, list_table, one_thread
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-
-
-def _table(header, rows):
-    """An RST list-table."""
-    lines = [".. list-table::", "   :header-rows: 1", ""]
-    for row in [header, *rows]:
-        lines.append(f"   * - {row[0]}")
-        lines.extend(f"     - {cell}" for cell in row[1:])
-    return "\n".join(lines)
 
 
 def main(argv=None):
@@ -43,7 +34,7 @@ def main(argv=None):
         memory = bench_memory.measure()
     bench_restarts.plot(curves, DOCS / "images" / "time_per_network.png")
 
-    fits = _table(
+    fits = list_table(
         ["case", "skinit (s)", "scikit-learn (s)", "ratio", "goal"],
         [
             [f"({name}) {label}", f"{ours:.3f}", f"{theirs:.3f}",
@@ -51,7 +42,7 @@ def main(argv=None):
             for name, (label, ours, theirs, _, goal) in mlp.items()
         ],
     )  # fmt: skip
-    many = _table(
+    many = list_table(
         ["case", "scikit-learn, 1 fit (s)", "skinit, 1 fit (s)",
          "skinit, 10 restarts (s)", "10 restarts / 1 scikit-learn fit", "goal",
          "10 restarts / 1 skinit fit"],
@@ -61,11 +52,11 @@ def main(argv=None):
             for name, (sk, one, k, goal) in restarts.items()
         ],
     )  # fmt: skip
-    scaling = _table(
+    scaling = list_table(
         ["problem", *[f"K={k}" for k in bench_restarts.N_NETWORKS]],
         [[name, *[f"{v:.2f}" for v in curve]] for name, curve in curves.items()],
     )
-    mem = _table(
+    mem = list_table(
         ["case", "K", "K x parameters (MB)", "peak (MB)", "peak / (K x parameters)",
          "rest (MB)"],
         [
