@@ -73,20 +73,24 @@ def preprocessing():
 
 
 def recipe(scoring):
-    """The MLP the docs recommend for a better model than the default, cheaply."""
+    """The MLP the docs recommend for a better model than the default, cheaply.
+
+    Chosen on the development datasets: a halving search of the weight
+    penalty and the learning rate, 3 folds; with balanced classes
+    (``class_weight="balanced"``) where the score is balanced accuracy.
+    """
     return skinit.MLPClassifierCV(
-        param_grid={"alpha": [1e-4, 1e-2, 1.0]},
+        param_grid={"alpha": [1e-4, 1e-2, 1.0], "learning_rate_init": [1e-3, 1e-2]},
         cv=3,
         search="halving",
         scoring=scoring,
+        class_weight="balanced" if scoring == "balanced_accuracy" else None,
         random_state=0,
     )
 
 
 CONTENDERS = {
-    "sklearn_mlp": lambda scoring: sklearn.neural_network.MLPClassifier(
-        random_state=0
-    ),
+    "sklearn_mlp": lambda scoring: sklearn.neural_network.MLPClassifier(random_state=0),
     "skinit_mlp": lambda scoring: skinit.MLPClassifier(random_state=0),
     "skinit_best_of_5": lambda scoring: skinit.MLPClassifier(
         n_restarts=5, random_state=0
@@ -95,9 +99,7 @@ CONTENDERS = {
         n_restarts=5, restart_ensemble=True, random_state=0
     ),
     "recipe": recipe,
-    "gradient_boosting": lambda scoring: HistGradientBoostingClassifier(
-        random_state=0
-    ),
+    "gradient_boosting": lambda scoring: HistGradientBoostingClassifier(random_state=0),
     "logistic_regression": lambda scoring: LogisticRegression(max_iter=1000),
 }
 # Gradient boosting takes the categorical columns as they are.
@@ -159,9 +161,7 @@ def run_dataset(name, contenders, path=None):
     }
     predictions = {}
     for contender in contenders:
-        scores, times, predictions[contender] = cross_validate(
-            contender, X, y, scoring
-        )
+        scores, times, predictions[contender] = cross_validate(contender, X, y, scoring)
         record["results"][contender] = {"scores": scores, "times": times}
     if {"sklearn_mlp", "skinit_mlp"} <= set(contenders):
         record["same_predictions"] = [
@@ -172,10 +172,13 @@ def run_dataset(name, contenders, path=None):
 
 
 def warm_up(contenders, path=None):
-    """One fit of every contender on a small dataset: imports and compilation."""
+    """Fit every contender on a small dataset with three classes and on one
+    with two, scored both ways: imports and compilation come first."""
     X, y = load("iris", path)
+    binary = np.where(y == y[0], y[0], "other")
     for contender in contenders:
         model(contender, "accuracy").fit(X, y)
+        model(contender, "balanced_accuracy").fit(X, binary)
 
 
 def fresh_process_time(contender, dataset, repeat):
@@ -290,8 +293,12 @@ def main(argv=None):
     parser.add_argument("--contenders", help="comma-separated, of " + str(CONTENDERS))
     parser.add_argument("--fresh-repeat", type=int, default=3)
     parser.add_argument("--output", default=None, help="the JSON file to write")
-    parser.add_argument("--one", nargs=2, metavar=("CONTENDER", "DATASET"),
-                        help="cross-validate one contender once (a fresh process)")
+    parser.add_argument(
+        "--one",
+        nargs=2,
+        metavar=("CONTENDER", "DATASET"),
+        help="cross-validate one contender once (a fresh process)",
+    )
     args = parser.parse_args(argv)  # fmt: skip
     if args.one:
         contender, name = args.one
