@@ -368,7 +368,6 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
                 first_pass=first_pass, seeds=seeds, selection=selection, members=members
             ),
             halving=halving if first_pass and not incremental else None,
-            sample_weight=own_weights,
         )
         if incremental and not first_pass and "_optimizer" in states[0]:
             spec.optimizers = [state["_optimizer"] for state in states]
@@ -383,6 +382,7 @@ class BaseMultilayerPerceptron(CallbackSupportMixin, BaseEstimator, ABC):
             spec.monitor = self._start_callbacks(len(theta), layout, X, y)
         if fit_rows is not None:
             spec = spec.on_rows(fit_rows)
+        spec.sample_weight = own_weights  # over the rows of data, as spec.rows
         return spec, data
 
     def _weigh_classes(self, y, sample_weight, incremental):

