@@ -101,7 +101,22 @@ CONTENDERS = {
     "recipe": recipe,
     "gradient_boosting": lambda scoring: HistGradientBoostingClassifier(random_state=0),
     "logistic_regression": lambda scoring: LogisticRegression(max_iter=1000),
+    # beside the comparison: what the initializer changes (with skinit_mlp,
+    # scikit-learn's own init), and what halving changes in the recipe
+    **{
+        f"init_{init}": lambda scoring, init=init: skinit.MLPClassifier(
+            init=init, random_state=0
+        )
+        for init in ("he_normal", "orthogonal", "lsuv")
+    },
+    "recipe_exhaustive": lambda scoring: recipe(scoring).set_params(
+        search="exhaustive"
+    ),
 }
+INITIALIZERS = ("skinit_mlp", "init_he_normal", "init_orthogonal", "init_lsuv")
+# not ranked with the others; the exhaustive search is in no default run
+SIDE = {*INITIALIZERS[1:], "recipe_exhaustive"}
+DEFAULT = [c for c in CONTENDERS if c != "recipe_exhaustive"]
 # Gradient boosting takes the categorical columns as they are.
 TAKES_CATEGORIES = {"gradient_boosting"}
 
@@ -132,9 +147,10 @@ def folds(y):
 
 
 def cross_validate(contender, X, y, scoring):
-    """Per fold: the test score, the fit + predict wall time and the predictions."""
+    """Per fold: the test score, the fit + predict wall time, the parameters
+    a search chose (None for the others) and the predictions."""
     metric = METRICS[scoring]
-    scores, times, predictions = [], [], []
+    scores, times, chosen, predictions = [], [], [], []
     for train, test in folds(y):
         estimator = model(contender, scoring)
         start = time.perf_counter()
@@ -143,7 +159,9 @@ def cross_validate(contender, X, y, scoring):
         times.append(time.perf_counter() - start)
         scores.append(float(metric(y[test], predicted)))
         predictions.append(predicted)
-    return scores, times, predictions
+        search = estimator[-1] if hasattr(estimator, "steps") else estimator
+        chosen.append(getattr(search, "best_params_", None))
+    return {"scores": scores, "times": times, "chosen": chosen}, predictions
 
 
 def run_dataset(name, contenders, path=None):
@@ -161,8 +179,9 @@ def run_dataset(name, contenders, path=None):
     }
     predictions = {}
     for contender in contenders:
-        scores, times, predictions[contender] = cross_validate(contender, X, y, scoring)
-        record["results"][contender] = {"scores": scores, "times": times}
+        record["results"][contender], predictions[contender] = cross_validate(
+            contender, X, y, scoring
+        )
     if {"sklearn_mlp", "skinit_mlp"} <= set(contenders):
         record["same_predictions"] = [
             bool(np.array_equal(a, b))
@@ -248,7 +267,7 @@ def summary(results, names=None, reference=REFERENCE):
     """
     datasets = results["datasets"]
     names = [n for n in (names or datasets) if n in datasets]
-    contenders = results["contenders"]
+    contenders = [c for c in results["contenders"] if c not in SIDE]
     means = np.array(
         [[np.mean(datasets[n]["results"][c]["scores"]) for c in contenders]
          for n in names]
@@ -286,6 +305,73 @@ def versus(results, contender, other, names=None):
     }
 
 
+def initializer_spread(results, names=None):
+    """Per dataset, the range of the mean scores of :data:`INITIALIZERS`.
+
+    Returns ``{name: (range, best initializer, worst initializer)}`` over the
+    datasets of ``names`` where all of them ran.
+    """
+    datasets = results["datasets"]
+    out = {}
+    for name in names or datasets:
+        runs = datasets.get(name, {}).get("results", {})
+        if not all(init in runs for init in INITIALIZERS):
+            continue
+        means = {init: np.mean(runs[init]["scores"]) for init in INITIALIZERS}
+        best, worst = max(means, key=means.get), min(means, key=means.get)
+        out[name] = (float(means[best] - means[worst]), best, worst)
+    return out
+
+
+def halving_agreement(results, names=None):
+    """Per dataset, how the recipe's halving search compares with the same
+    search exhaustive: the folds where both chose the same candidate, and
+    the mean score and time of each.
+
+    Returns ``{name: {"same": int, "folds": int, "score": (halving,
+    exhaustive), "time": (halving, exhaustive)}}`` where both ran.
+    """
+    datasets = results["datasets"]
+    out = {}
+    for name in names or datasets:
+        runs = datasets.get(name, {}).get("results", {})
+        if "recipe" not in runs or "recipe_exhaustive" not in runs:
+            continue
+        halving, exhaustive = runs["recipe"], runs["recipe_exhaustive"]
+        out[name] = {
+            "same": sum(
+                a == b for a, b in zip(halving["chosen"], exhaustive["chosen"])
+            ),
+            "folds": len(halving["chosen"]),
+            "score": tuple(float(np.mean(r["scores"])) for r in (halving, exhaustive)),
+            "time": tuple(float(np.sum(r["times"])) for r in (halving, exhaustive)),
+        }
+    return out
+
+
+def update(output, datasets, contenders, fresh_repeat, path=None):
+    """Run ``contenders`` and add (or replace) their results in the JSON file
+    ``output``, on its datasets (or ``datasets``)."""
+    results = json.loads(Path(output).read_text())
+    start = time.perf_counter()
+    names = datasets or list(results["datasets"])
+    new = run(names, contenders, fresh_repeat, path, log=print)
+    for name, record in new["datasets"].items():
+        if name in results["datasets"]:
+            results["datasets"][name]["results"].update(record["results"])
+    results["contenders"] += [c for c in contenders if c not in results["contenders"]]
+    results["fresh"].update(new["fresh"])
+    results.setdefault("updates", []).append(
+        {
+            "date": new["date"],
+            "contenders": contenders,
+            "wall_time": time.perf_counter() - start,
+        }
+    )
+    Path(output).write_text(json.dumps(results, indent=1, default=repr))
+    return results
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"only {QUICK}")
@@ -293,6 +379,11 @@ def main(argv=None):
     parser.add_argument("--contenders", help="comma-separated, of " + str(CONTENDERS))
     parser.add_argument("--fresh-repeat", type=int, default=3)
     parser.add_argument("--output", default=None, help="the JSON file to write")
+    parser.add_argument(
+        "--update",
+        metavar="JSON",
+        help="add the contenders' results to this earlier run's file",
+    )
     parser.add_argument(
         "--one",
         nargs=2,
@@ -311,20 +402,25 @@ def main(argv=None):
         datasets = args.datasets.split(",")
     else:
         datasets = list(QUICK) if args.quick else [*BALANCED, *IMBALANCED]
-    contenders = args.contenders.split(",") if args.contenders else list(CONTENDERS)
+    contenders = args.contenders.split(",") if args.contenders else list(DEFAULT)
     unknown = set(contenders) - set(CONTENDERS)
     if unknown:
         parser.error(f"unknown contenders {sorted(unknown)}; use {list(CONTENDERS)}")
-    if REFERENCE not in contenders:
-        contenders.insert(0, REFERENCE)
-    start = time.perf_counter()
-    results = run(datasets, contenders, args.fresh_repeat)
-    results["quick"] = args.quick
-    results["wall_time"] = time.perf_counter() - start
-    output = args.output or HERE / (
-        "real_data_quick.json" if args.quick else "real_data.json"
-    )
-    Path(output).write_text(json.dumps(results, indent=1))
+    if args.update:
+        results = update(args.update, args.datasets and datasets, contenders,
+                         args.fresh_repeat)  # fmt: skip
+        output = args.update
+    else:
+        if REFERENCE not in contenders:
+            contenders.insert(0, REFERENCE)
+        start = time.perf_counter()
+        results = run(datasets, contenders, args.fresh_repeat)
+        results["quick"] = args.quick
+        results["wall_time"] = time.perf_counter() - start
+        output = args.output or HERE / (
+            "real_data_quick.json" if args.quick else "real_data.json"
+        )
+        Path(output).write_text(json.dumps(results, indent=1, default=repr))
     for label, names in (
         ("development", DEVELOPMENT),
         ("validation", sorted(set(BALANCED) - set(DEVELOPMENT))),
@@ -342,6 +438,15 @@ def main(argv=None):
                 f"{row['losses']:>2}  {row['mean_rank']:.2f}  "
                 f"{row['error_reduction']:+.1%}  {row['time_ratio']:.2f}"
             )
+    spread = initializer_spread(results)
+    if spread:
+        wide = sum(r > 0.01 for r, _, _ in spread.values())
+        print(f"\ninitializers: more than one point apart on {wide} of {len(spread)}")
+    agreement = halving_agreement(results).values()
+    if agreement:
+        same = sum(a["same"] for a in agreement)
+        folds = sum(a["folds"] for a in agreement)
+        print(f"halving chose the exhaustive winner on {same} of {folds} folds")
     print(f"\nwall time {results['wall_time'] / 60:.1f} min; wrote {output}")
 
 

