@@ -519,10 +519,14 @@ def first_gradient_update(gradient_norms):
 
 def warn_about(estimator):
     """Warn about what a fitted estimator's diagnostic attributes show."""
+    started = getattr(estimator, "init_n_distinct_units_", None)
     for layer, (distinct, groups) in enumerate(
         zip(estimator.n_distinct_units_, estimator.unit_groups_)
     ):
-        if distinct < len(groups):
+        # units that started distinct and ended equal collapsed in training
+        # (dead units driven to zero by alpha, say): no symmetry of the start
+        from_start = started is None or started[layer] < len(groups)
+        if distinct < len(groups) and from_start:
             warnings.warn(
                 f"Hidden layer {layer} ended with {distinct} distinct units out of "
                 f"{len(groups)} (see unit_groups_). Units that start with equal "

@@ -852,3 +852,26 @@ def test_activation_stats_at_the_start_and_the_end_by_hand(iris):
         hidden = np.tanh(X @ coefs[0] + intercepts[0])
         assert_allclose(stats["mean"], [hidden.mean()], rtol=1e-12)
         assert_allclose(stats["std"], [hidden.std()], rtol=1e-12)
+
+
+def test_units_that_collapse_in_training_are_no_symmetry_of_the_start(iris):
+    # units 0 and 1 start distinct but dead (a bias of -100 under ReLU): the
+    # weight penalty drives their weights to zero, and they end as one unit.
+    # That is no symmetry of the start, and a random init (the warning's
+    # advice) is what they had: no SymmetryWarning
+    X, y = iris
+
+    def dead_pair(shape, random_state):
+        values = random_state.normal(scale=0.1, size=shape)
+        if shape == (6,):
+            values[:2] = -100.0
+        return values
+
+    params = dict(hidden_layer_sizes=(6,), alpha=1.0, learning_rate_init=0.05, tol=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", SymmetryWarning)
+        clf = MLPClassifier(bias_init=dead_pair, random_state=0, **params).fit(X, y)
+    assert list(clf.init_n_distinct_units_) == [6]
+    assert list(clf.n_distinct_units_) == [5]  # they did collapse
+    assert clf.unit_groups_[0][0] == clf.unit_groups_[0][1]
