@@ -166,6 +166,24 @@ def test_side_analyses_against_a_hand_computation():
     assert agreement["d2"]["score"] == pytest.approx((0.7, 0.72))
 
 
+def test_page_shows_the_runs_numbers(results, tmp_path):
+    import make_real_data_page
+
+    run = tmp_path / "run.json"
+    run.write_text(json.dumps(results, default=repr))
+    make_real_data_page.main(["--input", str(run), "--docs", str(tmp_path)])
+    page = (tmp_path / "real_data.rst").read_text()
+    assert (tmp_path / "images" / "real_data_gain.png").stat().st_size > 0
+    assert (tmp_path / "images" / "real_data_ranks.png").stat().st_size > 0
+    assert "identical on 10 of 10 folds (2 datasets)" in page
+    # a score of the per-dataset table: the folds' mean and spread
+    scores = results["datasets"]["haberman"]["results"]["recipe"]["scores"]
+    assert f"{np.mean(scores):.3f} ± {np.std(scores):.3f}" in page
+    # the recipe the page shows is the one the suite runs
+    assert "def recipe(scoring):" in page and 'search="halving"' in page
+    assert "could not be read" in page and "sonar" in page
+
+
 def test_the_recipe_weighs_classes_only_for_balanced_accuracy():
     recipe = bench_real_data.recipe
     assert recipe("balanced_accuracy").class_weight == "balanced"
