@@ -321,6 +321,11 @@ def intro(results):
     if wall is not None:
         took = f"{wall / 60:.1f} minutes" if wall >= 120 else f"{wall:.0f} seconds"
         run += f" that took {took} in all"
+    for update in results.get("updates", ()):
+        run += (
+            f", and a later one (``--update``) of {update['wall_time'] / 60:.1f} "
+            f"minutes for {', '.join(f'``{c}``' for c in update['contenders'])}"
+        )
     text = INTRO.format(
         n_datasets=len(results["datasets"]),
         n_balanced=n_balanced,
@@ -469,7 +474,9 @@ than one point (0.01) apart, and the largest spread:"""
 HALVING_TEXT = """\
 The recipe's search with ``search="exhaustive"``: every candidate trained to
 the end on every fold. Per group, the outer folds on which halving chose the
-exhaustive search's winner, the mean score of each and their total time:"""
+exhaustive search's winner, the mean score of each and their total time
+(where the exhaustive search ran in a later run, ``--update``, its time is
+that run's):"""
 
 
 def initializers_section(results, present):
