@@ -73,7 +73,8 @@ def _search_parameters_doc(kind):
         mapped to lists of values, or a list of such dicts. Only the
         parameters that may differ between the networks of one batch can
         be searched: ``init``, ``bias_init``, their settings (``init__gain``,
-        ``init__mode``, ...), ``alpha`` and ``learning_rate_init``; use
+        ``init__mode``, ...), ``alpha``, ``learning_rate_init`` and, for the
+        classifier, ``class_weight``; use
         :class:`~sklearn.model_selection.GridSearchCV` for the others. None
         cross-validates the estimator's own settings (one candidate).
 
@@ -505,7 +506,7 @@ class _SearchMixin:
         if not grids or any(isinstance(g, dict) and not g for g in grids):
             raise ValueError(
                 f"param_grid is empty ({grid!r}): give lists of values to try for "
-                f"some of {', '.join(SEARCHABLE)}, or param_grid=None to "
+                f"some of {', '.join(self._searchable)}, or param_grid=None to "
                 "cross-validate the estimator's own settings."
             )
         for g in grids:
@@ -515,11 +516,12 @@ class _SearchMixin:
                 )
             for key in g:
                 name = key.partition("__")[0]
-                if name not in SEARCHABLE or ("__" in key and name not in _NESTED):
+                searchable = self._searchable
+                if name not in searchable or ("__" in key and name not in _NESTED):
                     raise ValueError(
                         f"param_grid key {key!r} cannot vary between the networks "
                         f"of one batch: {type(self).__name__} searches "
-                        f"{', '.join(repr(s) for s in SEARCHABLE)} and the settings "
+                        f"{', '.join(repr(s) for s in searchable)} and the settings "
                         "of init and bias_init ('init__gain', 'bias_init__value', "
                         "...). Set the others on the estimator, or search them with "
                         "sklearn.model_selection.GridSearchCV("
@@ -1120,6 +1122,8 @@ class MLPClassifierCV(_SearchMixin, MLPClassifier):
     """
 
     _plain_class = MLPClassifier
+    # each candidate's weights are its own: its networks train in runs apart
+    _searchable = tuple(sorted((*SEARCHABLE, "class_weight")))
     _parameter_constraints: dict = {
         **MLPClassifier._parameter_constraints,
         **_SearchMixin._search_constraints,
@@ -1228,6 +1232,7 @@ class MLPRegressorCV(_SearchMixin, MLPRegressor):
     """
 
     _plain_class = MLPRegressor
+    _searchable = SEARCHABLE
     _parameter_constraints: dict = {
         **MLPRegressor._parameter_constraints,
         **_SearchMixin._search_constraints,

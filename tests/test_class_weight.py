@@ -141,3 +141,35 @@ def test_class_weight_refusals():
         X, y, classes=[0, 1, 2], sample_weight=np.array([1.0, 2.0, 3.0])[y]
     )
     np.testing.assert_array_equal(partial.coefs_[0], by_hand.coefs_[0])
+
+
+def test_class_weight_in_param_grid_is_grid_search(imbalanced):
+    X, y = imbalanced
+    grid = {"class_weight": [None, "balanced", {0: 1.0, 1: 3.0}], "alpha": [1e-4, 1.0]}
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    common = dict(
+        hidden_layer_sizes=(6,), max_iter=30, learning_rate_init=0.01, random_state=0
+    )
+    search = MLPClassifierCV(
+        param_grid=grid, cv=cv, scoring="balanced_accuracy", **common
+    ).fit(X, y)
+    reference = GridSearchCV(
+        MLPClassifier(**common), grid, cv=cv, scoring="balanced_accuracy"
+    ).fit(X, y)
+    for k in range(3):
+        key = f"split{k}_test_score"
+        np.testing.assert_array_equal(
+            search.cv_results_[key], reference.cv_results_[key]
+        )
+    assert search.best_params_ == reference.best_params_
+    # the weights change the candidates' scores
+    assert len(set(search.cv_results_["mean_test_score"])) > 2
+
+
+def test_regressor_cannot_search_class_weight():
+    from skinit import MLPRegressorCV
+
+    X, y = load_iris(return_X_y=True)
+    search = MLPRegressorCV(param_grid={"class_weight": [None]}, max_iter=2)
+    with pytest.raises(ValueError, match="'class_weight' cannot vary.*'alpha'"):
+        search.fit(X, y.astype(float))

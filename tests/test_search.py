@@ -519,7 +519,8 @@ def test_unconverged_fits_are_summarized_once(iris):
             [],
             ValueError,
             r"param_grid is empty \(\[\]\): give lists of values to try for some "
-            r"of alpha, bias_init, init, learning_rate_init, or param_grid=None",
+            r"of alpha, bias_init, class_weight, init, learning_rate_init, or "
+            r"param_grid=None",
         ),
         (
             [{"alpha": [1.0]}, ["alpha"]],
@@ -543,8 +544,8 @@ def test_unconverged_fits_are_summarized_once(iris):
             {"solver": ["sgd", "adam"]},
             ValueError,
             r"param_grid key 'solver' cannot vary between the networks of one "
-            r"batch: MLPClassifierCV searches 'alpha', 'bias_init', 'init', "
-            r"'learning_rate_init' .*GridSearchCV",
+            r"batch: MLPClassifierCV searches 'alpha', 'bias_init', 'class_weight', "
+            r"'init', 'learning_rate_init' .*GridSearchCV",
         ),
         ({"hidden_layer_sizes": [(3,)]}, ValueError, "key 'hidden_layer_sizes'"),
         ({"alpha__x": [1]}, ValueError, "key 'alpha__x' cannot vary"),
