@@ -132,6 +132,7 @@ def cache_files():
 
 
 def iris(repeat, written):
+    """skinit against scikit-learn: ``{name: whole-process seconds}`` per run."""
     codes = {
         name: IRIS.format(module=module)
         for name, module in (
@@ -140,7 +141,31 @@ def iris(repeat, written):
         )
     }
     runs = interleaved(codes, repeat, written)
-    ours, theirs = ([t for t, _ in runs[name]] for name in ("skinit", "sklearn"))
+    return {name: [t for t, _ in runs[name]] for name in codes}
+
+
+def cv(repeat, n_jobs, written):
+    """Per library: ``(n_jobs runs, n_jobs=1 runs, whole n_jobs processes)``,
+    the first fits' seconds as timed in the process."""
+    codes = {}
+    for library, (imports, search) in SEARCHES.items():
+        for jobs in (n_jobs, 1):
+            codes[library, jobs] = CV.format(
+                imports=imports, search=search.format(n_jobs=jobs)
+            )
+    runs = interleaved(codes, repeat, written)
+    return {
+        library: (
+            [t for _, t in runs[library, n_jobs]],
+            [t for _, t in runs[library, 1]],
+            [t for t, _ in runs[library, n_jobs]],
+        )
+        for library in SEARCHES
+    }
+
+
+def print_iris(times):
+    ours, theirs = times["skinit"], times["sklearn"]
     ratio = [a / b for a, b in zip(ours, theirs)]
     excess = [a - b for a, b in zip(ours, theirs)]
     print(
@@ -153,29 +178,19 @@ def iris(repeat, written):
     )
 
 
-def cv(repeat, n_jobs, written):
-    codes = {}
-    for library, (imports, search) in SEARCHES.items():
-        for jobs in (n_jobs, 1):
-            codes[library, jobs] = CV.format(
-                imports=imports, search=search.format(n_jobs=jobs)
-            )
-    runs = interleaved(codes, repeat, written)
+def print_cv(times, n_jobs):
     print(
         f"cv: digits (100,) 50 epochs, 3 initializers x 5 folds, the first fit "
         f"of a fresh process; n_jobs={n_jobs} against n_jobs=1"
     )
-    for library in SEARCHES:
-        parallel = [t for _, t in runs[library, n_jobs]]
-        serial = [t for _, t in runs[library, 1]]
+    for library, (parallel, serial, whole) in times.items():
         ratio = [a / b for a, b in zip(parallel, serial)]
-        whole = statistics.median(t for t, _ in runs[library, n_jobs])
         goal = " (goal <= 0.65)" if library == "skinit" else ""
         print(
             f"  {library:<8} n_jobs={n_jobs} {_spread(parallel)}  n_jobs=1 "
             f"{_spread(serial)}  ratio {statistics.median(ratio):.2f} "
             f"({min(ratio):.2f}-{max(ratio):.2f}){goal}; whole process "
-            f"(n_jobs={n_jobs}) {whole:.3f} s"
+            f"(n_jobs={n_jobs}) {statistics.median(whole):.3f} s"
         )
 
 
@@ -193,9 +208,9 @@ def main(argv=None):
     )
     written = {"warm-up": set(), "counted": set()}
     if "iris" in cases:
-        iris(args.repeat, written)
+        print_iris(iris(args.repeat, written))
     if "cv" in cases:
-        cv(args.repeat, args.n_jobs, written)
+        print_cv(cv(args.repeat, args.n_jobs, written), args.n_jobs)
     print(
         "numba cache files written for skinit's kernels: "
         f"{len(written['warm-up'])} by the warm-ups, "
