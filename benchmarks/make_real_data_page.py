@@ -479,6 +479,13 @@ exhaustive search's winner, the mean score of each and their total time
 that run's):"""
 
 
+def side_section(title, text, header, rows):
+    """A section of one table, or nothing when the run has no rows for it."""
+    if not rows:
+        return []
+    return [heading(title, "-"), text, list_table(header, rows)]
+
+
 def initializers_section(results, present):
     rows = []
     for name, names, *_ in present:
@@ -496,17 +503,12 @@ def initializers_section(results, present):
             f"{label(spread[top][2])} worst)",
             ", ".join(f"{k} {v}" for k, v in best_counts.most_common()),
         ])  # fmt: skip
-    if not rows:
-        return []
-    return [
-        heading("Does the initializer matter?", "-"),
-        INITIALIZERS_TEXT,
-        list_table(
-            ["group", "more than one point apart", "mean spread", "largest spread",
-             "best initializer (datasets)"],
-            rows,
-        ),
-    ]  # fmt: skip
+    return side_section(
+        "Does the initializer matter?", INITIALIZERS_TEXT,
+        ["group", "more than one point apart", "mean spread", "largest spread",
+         "best initializer (datasets)"],
+        rows,
+    )  # fmt: skip
 
 
 def halving_section(results, present):
@@ -524,17 +526,12 @@ def halving_section(results, present):
             seconds(sum(a["time"][0] for a in values)),
             seconds(sum(a["time"][1] for a in values)),
         ])  # fmt: skip
-    if not rows:
-        return []
-    return [
-        heading("Halving against the exhaustive search", "-"),
-        HALVING_TEXT,
-        list_table(
-            ["group", "folds with the same winner", "halving: mean score",
-             "exhaustive: mean score", "halving (s)", "exhaustive (s)"],
-            rows,
-        ),
-    ]  # fmt: skip
+    return side_section(
+        "Halving against the exhaustive search", HALVING_TEXT,
+        ["group", "folds with the same winner", "halving: mean score",
+         "exhaustive: mean score", "halving (s)", "exhaustive (s)"],
+        rows,
+    )  # fmt: skip
 
 
 def main(argv=None):
