@@ -246,6 +246,20 @@ def _param_columns(candidate_params):
     return columns
 
 
+def _warn_non_finite(means):
+    """GridSearchCV's warning about non-finite mean test scores.
+
+    As there, it follows the warning about the failed fits, and never precedes
+    the error when every fit failed.
+    """
+    if not np.isfinite(means).all():
+        warnings.warn(
+            f"One or more of the test scores are non-finite: {means}",
+            category=UserWarning,
+            stacklevel=2,
+        )
+
+
 def _store(results, name, array, splits=False, rank=False):
     """Mean, std (and ranks and split columns) of a (n_candidates, n_splits) array."""
     array = np.asarray(array, dtype=np.float64)
@@ -254,12 +268,6 @@ def _store(results, name, array, splits=False, rank=False):
             results[f"split{split}_{name}"] = array[:, split]
     means = np.average(array, axis=1)
     results[f"mean_{name}"] = means
-    if name.startswith("test_") and np.any(~np.isfinite(means)):
-        warnings.warn(
-            f"One or more of the test scores are non-finite: {means}",
-            category=UserWarning,
-            stacklevel=4,
-        )
     results[f"std_{name}"] = np.sqrt(
         np.average((array - means[:, np.newaxis]) ** 2, axis=1)
     )
@@ -621,6 +629,7 @@ class _SearchMixin:
                 results = self._results(candidate_params, cells)
         self._rewarn(caught, cells)
         self._raise_or_warn_failures(cells, candidate_params)
+        _warn_non_finite(results["mean_test_score"])
         self._end_search(root, cells)
 
         self.cv_results_ = results

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The classic claims about initialization, as exact outcomes of fresh fits."""
 
-import re
 import warnings
 from types import SimpleNamespace
 
@@ -104,6 +103,12 @@ def test_equal_weights_cannot_solve_xor_but_random_restarts_can():
 # -- 2. zero weights with random biases wake up layer by layer --------------------
 
 
+# the units stay distinct, by their biases, but trained this little their
+# incoming weights are still the rank-1 updates they woke up with
+@pytest.mark.filterwarnings(
+    "ignore:Hidden layer [012] has 6 distinct units, yet its incoming weights:"
+    "skinit.exceptions.RankCollapseWarning"
+)
 def test_zero_weights_wake_up_one_layer_per_update(iris):
     X, y = iris
     clf = MLPClassifier(
@@ -128,6 +133,10 @@ def test_zero_weights_wake_up_one_layer_per_update(iris):
     assert_array_equal(clf.n_distinct_units_, [6, 6, 6])
 
 
+@pytest.mark.filterwarnings(
+    "ignore:Hidden layer [01] ended with 1 distinct units out of 5:"
+    "skinit.exceptions.SymmetryWarning"
+)
 def test_all_zero_weights_and_biases_never_learn_below_the_output(iris):
     X, y = iris
     clf = MLPClassifier(
@@ -140,12 +149,16 @@ def test_all_zero_weights_and_biases_never_learn_below_the_output(iris):
         random_state=0,
     )
     message = (
-        "Layer 0 never received a non-zero weight gradient in 12 updates, so its "
+        "Layer {} never received a non-zero weight gradient in 12 updates, so its "
         "weights never changed: with all-zero weights above it, no signal flows "
         "back to it."
     )
-    with pytest.warns(VanishingGradientWarning, match=re.escape(message)):
+    with pytest.warns(VanishingGradientWarning, match=r"^Layer \d never") as record:
         clf.fit(X, y)
+    # every layer: tanh(0) = 0 gives the output layer's weights no gradient
+    assert [
+        str(w.message) for w in record if w.category is VanishingGradientWarning
+    ] == [message.format(layer) for layer in range(3)]
     # stopped after 12 epochs (no improvement in 10), of one batch of 150 rows
     assert clf.n_iter_ == len(clf.gradient_norms_) == 12
     assert_array_equal(clf.coefs_[0], 0)
@@ -156,6 +169,13 @@ def test_all_zero_weights_and_biases_never_learn_below_the_output(iris):
     assert np.abs(clf.intercepts_[2]).max() > 0
 
 
+# equal units (one, told as symmetry), and no gradient through them
+@pytest.mark.filterwarnings(
+    "ignore:Hidden layer 0 ended with 1 distinct units out of 8:"
+    "skinit.exceptions.SymmetryWarning",
+    "ignore:Layer [01] never received a non-zero weight gradient:"
+    "skinit.exceptions.VanishingGradientWarning",
+)
 def test_relu_units_with_negative_bias_are_dead_from_the_start(iris):
     X, y = iris
     clf = MLPClassifier(
@@ -606,6 +626,11 @@ def test_activation_mean_std_dead_fraction_by_hand():
     assert_allclose(tanh["std"], [np.tanh(z).std()], rtol=1e-14)
 
 
+# one live unit of eight: the layer's activations are one direction
+@pytest.mark.filterwarnings(
+    "ignore:Hidden layer 0 has 8 distinct units, yet its activations have "
+    "effective rank 1:skinit.exceptions.RankCollapseWarning"
+)
 def test_dead_units_warning_only_when_every_unit_is_dead(iris):
     # ReLU units with bias -100 are dead on standardized iris; one live unit
     # is enough to silence the warning (the fraction is reported either way)

@@ -87,7 +87,8 @@ def test_partial_fit_errors(iris):
 
 def test_warm_start_checks_classes_and_architecture(iris):
     X, y = iris
-    clf = MLPClassifier(warm_start=True, max_iter=5).fit(X, y)
+    # seeded: some random starts of these tiny fits end with a diagnostic warning
+    clf = MLPClassifier(warm_start=True, max_iter=5, random_state=0).fit(X, y)
     with pytest.raises(
         ValueError, match="warm_start can only be used where `y` has the same classes"
     ):
@@ -96,7 +97,8 @@ def test_warm_start_checks_classes_and_architecture(iris):
     with pytest.raises(ValueError, match="hidden_layer_sizes=.*Set warm_start=False"):
         clf.fit(X, y)
     # a change in a later layer too, the model left as it was
-    deep = MLPClassifier((5, 3), warm_start=True, max_iter=5).fit(X, y)
+    deep = MLPClassifier((5, 3), warm_start=True, max_iter=5, random_state=0)
+    deep.fit(X, y)
     coefs = [c.copy() for c in deep.coefs_]
     deep.set_params(hidden_layer_sizes=(5, 4))
     with pytest.raises(
@@ -126,6 +128,14 @@ def test_batch_size_larger_than_data_warns(iris):
         MLPClassifier(batch_size=1000, max_iter=2).fit(*iris)
 
 
+# numpy's warnings on the way to the non-finite parameters of a fit that is
+# meant to diverge (scikit-learn's fit's too)
+DIVERGES = pytest.mark.filterwarnings(
+    "ignore:overflow encountered in:RuntimeWarning",
+    "ignore:invalid value encountered in:RuntimeWarning",
+)
+
+
 def _diverging(**params):
     defaults = dict(
         solver="sgd",
@@ -147,6 +157,7 @@ DIVERGING = [
 ]
 
 
+@DIVERGES
 @pytest.mark.parametrize("x_scale, y_scale, early_stopping", DIVERGING)
 def test_divergence_as_sklearn(iris, x_scale, y_scale, early_stopping):
     """Training goes on through a non-finite loss; only non-finite final
@@ -178,6 +189,7 @@ def test_divergence_as_sklearn(iris, x_scale, y_scale, early_stopping):
         assert_allclose(a, b, rtol=1e-6)
 
 
+@DIVERGES
 def test_divergence_names_the_iteration_and_leaves_no_state(iris):
     X, _ = iris
     reg = _diverging()
@@ -193,6 +205,7 @@ def test_divergence_names_the_iteration_and_leaves_no_state(iris):
     assert not hasattr(reg, "n_features_in_")
 
 
+@DIVERGES
 def test_failed_warm_start_keeps_previous_model(iris):
     X, _ = iris
     reg = _diverging(warm_start=True, max_iter=3).fit(X, X[:, 0])
@@ -324,13 +337,16 @@ def test_non_integer_hidden_sizes_blame_hidden_layer_sizes(iris, sizes):
         r"layer, positive integers; got \[",
     ):
         MLPClassifier(hidden_layer_sizes=sizes).fit(*iris)
-    # numpy integers are integers, and one int is one hidden layer
-    clf = MLPClassifier(hidden_layer_sizes=np.array([3, 2]), max_iter=2).fit(*iris)
+    # numpy integers are integers, and one int is one hidden layer (seeded:
+    # some random starts of these tiny fits end with a diagnostic warning)
+    params = dict(max_iter=2, random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=np.array([3, 2]), **params).fit(*iris)
     assert [c.shape[1] for c in clf.coefs_] == [3, 2, 3]
-    clf = MLPClassifier(hidden_layer_sizes=np.int64(5), max_iter=2).fit(*iris)
+    clf = MLPClassifier(hidden_layer_sizes=np.int64(5), **params).fit(*iris)
     assert [c.shape for c in clf.coefs_] == [(4, 5), (5, 3)]
 
 
+@DIVERGES
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 def test_failed_partial_fit_keeps_the_optimizer_state(iris, solver):
     # a partial_fit that diverges raises and leaves the model as it was,
@@ -485,6 +501,7 @@ def test_public_names_are_listed_and_unknown_ones_refused():
         skinit.MLPClassifierX  # noqa: B018
 
 
+@DIVERGES
 def test_every_restart_diverging_with_finite_parameters_still_fits(iris):
     # early stopping keeps each restart's best validated (finite) parameters
     # though its loss overflowed: as scikit-learn's fit, this one does not
