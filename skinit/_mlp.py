@@ -1590,16 +1590,12 @@ class MLPClassifier(ClassifierMixin, BaseMultilayerPerceptron):
                 "a large enough sample and pass the resulting dict as "
                 "class_weight."
             )
-        labels = self._label_binarizer.inverse_transform(
-            y if y.shape[1] > 1 else y[:, 0]
-        )
+        # each row's class, as a position in classes_, from the binarized y
+        index = y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0].astype(np.intp)
         weights = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=labels
-        )
-        weights = weights[np.searchsorted(self.classes_, labels)]
-        if sample_weight is None:
-            return weights
-        return sample_weight * weights
+            self.class_weight, classes=self.classes_, y=self.classes_[index]
+        )[index]
+        return weights if sample_weight is None else sample_weight * weights
 
     def _output_to_prediction(self, output):
         if self.n_outputs_ == 1:
