@@ -445,6 +445,9 @@ class _Cell:
 class _SearchMixin:
     """The search of the ``*CV`` estimators; mixed into a plain estimator."""
 
+    #: the param_grid keys it takes (SEARCHABLE, and the estimator's own)
+    _searchable = SEARCHABLE
+
     _search_constraints: dict = {
         "param_grid": [dict, list, None],
         "cv": ["cv_object"],
@@ -511,10 +514,11 @@ class _SearchMixin:
         if grid is None:
             return [{}]
         grids = [grid] if isinstance(grid, dict) else list(grid)
+        searchable = self._searchable
         if not grids or any(isinstance(g, dict) and not g for g in grids):
             raise ValueError(
                 f"param_grid is empty ({grid!r}): give lists of values to try for "
-                f"some of {', '.join(self._searchable)}, or param_grid=None to "
+                f"some of {', '.join(searchable)}, or param_grid=None to "
                 "cross-validate the estimator's own settings."
             )
         for g in grids:
@@ -524,7 +528,6 @@ class _SearchMixin:
                 )
             for key in g:
                 name = key.partition("__")[0]
-                searchable = self._searchable
                 if name not in searchable or ("__" in key and name not in _NESTED):
                     raise ValueError(
                         f"param_grid key {key!r} cannot vary between the networks "
@@ -1241,7 +1244,6 @@ class MLPRegressorCV(_SearchMixin, MLPRegressor):
     """
 
     _plain_class = MLPRegressor
-    _searchable = SEARCHABLE
     _parameter_constraints: dict = {
         **MLPRegressor._parameter_constraints,
         **_SearchMixin._search_constraints,
