@@ -25,7 +25,6 @@ import json
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +41,6 @@ from _keel import (
 from scipy.stats import rankdata
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.model_selection import StratifiedKFold
@@ -221,8 +219,7 @@ def run(datasets, contenders, fresh_repeat=3, path=None, log=print):
         "errors": {},
         "fresh": {},
     }
-    with one_thread(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with one_thread():  # ConvergenceWarning is ignored by _common
         warm_up(contenders, path)
         for name in datasets:
             start = time.perf_counter()
@@ -393,8 +390,7 @@ def main(argv=None):
     args = parser.parse_args(argv)  # fmt: skip
     if args.one:
         contender, name = args.one
-        with one_thread(), warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
+        with one_thread():
             X, y = load(name)
             cross_validate(contender, X, y, scoring_for(name))
         return
